@@ -15,6 +15,10 @@ type Statement interface{ statement() }
 type Query struct {
 	AST  ast.StmtNode // *ast.SelectStmt or *ast.SetOprStmt
 	Text string       // the statement's source text
+
+	// derivedColumnLists is set when Parse rewrote "(SELECT ...) AS d (a, b)"
+	// into TiDB's LATERAL form: the AST's LATERAL flags are then ours.
+	derivedColumnLists bool
 }
 
 // CreateExternalTable is
