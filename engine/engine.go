@@ -6,12 +6,23 @@ package engine
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"path/filepath"
 	"runtime"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/aloftdb/aloft/catalog"
+	"github.com/aloftdb/aloft/datasource"
+	"github.com/aloftdb/aloft/exec"
+	"github.com/aloftdb/aloft/logical"
+	"github.com/aloftdb/aloft/optimizer"
+	"github.com/aloftdb/aloft/planner"
+	"github.com/aloftdb/aloft/sql"
 )
 
 // Options configure an Engine.
@@ -28,6 +39,7 @@ type Options struct {
 type Engine struct {
 	opts    Options
 	catalog *catalog.Catalog
+	memory  *exec.MemoryPool
 }
 
 // New returns an engine with an empty catalog.
@@ -35,7 +47,10 @@ func New(opts Options) *Engine {
 	if opts.Partitions <= 0 {
 		opts.Partitions = runtime.NumCPU()
 	}
-	return &Engine{opts: opts, catalog: catalog.New()}
+	if opts.BatchSize <= 0 {
+		opts.BatchSize = exec.DefaultBatchSize
+	}
+	return &Engine{opts: opts, catalog: catalog.New(), memory: exec.NewMemoryPool(opts.MemoryLimit)}
 }
 
 // Catalog returns the engine's catalog.
@@ -59,13 +74,168 @@ func (r *Result) NumRows() int64 {
 	return n
 }
 
-// Execute runs one SQL statement (a trailing ';' is allowed).
+// Execute runs the SQL statements in sqlText in order and returns the result
+// of the last one. It stops at the first error.
 func (e *Engine) Execute(ctx context.Context, sqlText string) (*Result, error) {
-	panic("engine.Execute: being written by the lead engineer")
+	stmts, err := sql.Parse(sqlText)
+	if err != nil {
+		return nil, err
+	}
+	if len(stmts) == 0 {
+		return nil, fmt.Errorf("no SQL statement given")
+	}
+	var res *Result
+	for _, st := range stmts {
+		start := time.Now()
+		if res, err = e.run(ctx, st); err != nil {
+			return nil, err
+		}
+		res.Elapsed = time.Since(start)
+	}
+	return res, nil
+}
+
+func (e *Engine) run(ctx context.Context, st sql.Statement) (*Result, error) {
+	switch s := st.(type) {
+	case *sql.Query:
+		phys, err := e.planQuery(ctx, s, nil)
+		if err != nil {
+			return nil, err
+		}
+		return e.collect(ctx, phys)
+	case *sql.Explain:
+		return e.explain(ctx, s)
+	case *sql.CreateExternalTable:
+		if s.IfNotExists {
+			if _, err := e.catalog.Lookup(s.Name); err == nil {
+				return &Result{Message: fmt.Sprintf("table %s already exists", s.Name)}, nil
+			}
+		}
+		t, err := datasource.Open(s.Location, s.Format, s.Options)
+		if err != nil {
+			return nil, fmt.Errorf("CREATE EXTERNAL TABLE %s: %w", s.Name, err)
+		}
+		if err := e.catalog.Register(s.Name, t, false); err != nil {
+			return nil, err
+		}
+		return &Result{Message: fmt.Sprintf("created table %s", s.Name)}, nil
+	case *sql.DropTable:
+		if err := e.catalog.Drop(s.Name); err != nil {
+			if s.IfExists {
+				return &Result{Message: fmt.Sprintf("table %s does not exist", s.Name)}, nil
+			}
+			return nil, err
+		}
+		return &Result{Message: fmt.Sprintf("dropped table %s", s.Name)}, nil
+	case *sql.ShowTables:
+		return stringsResult([]string{"table_name"}, rowsOf(e.catalog.Names())), nil
+	case *sql.Describe:
+		t, err := e.catalog.Lookup(s.Name)
+		if err != nil {
+			return nil, err
+		}
+		var rows [][]string
+		for _, f := range t.Schema().Fields() {
+			null := "NO"
+			if f.Nullable {
+				null = "YES"
+			}
+			rows = append(rows, []string{f.Name, logical.TypeName(f.Type), null})
+		}
+		return stringsResult([]string{"column_name", "data_type", "nullable"}, rows), nil
+	}
+	return nil, fmt.Errorf("unsupported statement %T", st)
+}
+
+// planQuery binds, optimizes and plans a query. trace, when not nil,
+// receives the plan after binding and after each optimizer rule.
+func (e *Engine) planQuery(ctx context.Context, q *sql.Query, trace func(stage string, plan logical.Node)) (exec.Exec, error) {
+	bound, err := sql.Bind(q, e.catalog)
+	if err != nil {
+		return nil, err
+	}
+	if trace != nil {
+		trace("bound", bound.Plan)
+	}
+	optimized, err := optimizer.Optimize(bound.Plan, &optimizer.Context{IDs: bound.IDs, Trace: trace}, optimizer.DefaultRules())
+	if err != nil {
+		return nil, err
+	}
+	if trace != nil {
+		trace("optimized", optimized)
+	}
+	return planner.Plan(ctx, optimized, planner.Options{Partitions: e.opts.Partitions})
+}
+
+func (e *Engine) taskContext(ctx context.Context) *exec.TaskContext {
+	tc := exec.NewTaskContext(ctx, 0)
+	tc.Memory = e.memory
+	tc.BatchSize = e.opts.BatchSize
+	return tc
+}
+
+func (e *Engine) collect(ctx context.Context, plan exec.Exec) (*Result, error) {
+	batches, err := exec.Collect(e.taskContext(ctx), plan)
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Schema: plan.Schema(), Batches: batches}, nil
 }
 
 // RegisterDirectory registers every *.parquet and *.csv file, and every
-// folder of them, directly inside dir as a table named after it.
+// folder of them, directly inside dir as a table named after it (without the
+// extension). Entries that are neither are skipped.
 func (e *Engine) RegisterDirectory(dir string) error {
-	panic("engine.RegisterDirectory: being written by the lead engineer")
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("data directory: %w", err)
+	}
+	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
+	for _, ent := range entries {
+		name := ent.Name()
+		path := filepath.Join(dir, name)
+		format := ""
+		switch {
+		case ent.IsDir():
+			format = dirFormat(path)
+			if format == "" {
+				continue
+			}
+		case strings.HasSuffix(strings.ToLower(name), ".parquet"):
+			format, name = "parquet", name[:len(name)-len(".parquet")]
+		case strings.HasSuffix(strings.ToLower(name), ".csv"):
+			format, name = "csv", name[:len(name)-len(".csv")]
+		default:
+			continue
+		}
+		if strings.HasPrefix(name, ".") {
+			continue
+		}
+		t, err := datasource.Open(path, format, nil)
+		if err != nil {
+			return fmt.Errorf("register %s: %w", path, err)
+		}
+		if err := e.catalog.Register(name, t, true); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dirFormat tells whether a folder holds Parquet or CSV files ("" if neither).
+func dirFormat(path string) string {
+	entries, err := os.ReadDir(path)
+	if err != nil {
+		return ""
+	}
+	for _, ent := range entries {
+		n := strings.ToLower(ent.Name())
+		switch {
+		case strings.HasSuffix(n, ".parquet"):
+			return "parquet"
+		case strings.HasSuffix(n, ".csv"):
+			return "csv"
+		}
+	}
+	return ""
 }

@@ -44,13 +44,6 @@ func (f *joinRef) keyStrings(b arrow.RecordBatch, keys []int) []string {
 	return out
 }
 
-func joinCell(a arrow.Array, i int) string {
-	if a.IsNull(i) {
-		return "NULL"
-	}
-	return a.ValueStr(i)
-}
-
 func (f *joinRef) row(b arrow.RecordBatch, i int) []string {
 	out := make([]string, b.NumCols())
 	for c := range out {

@@ -1,0 +1,79 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/aloftdb/aloft/exec"
+	"github.com/aloftdb/aloft/logical"
+	"github.com/aloftdb/aloft/sql"
+)
+
+// explain returns the plans of a query as rows (plan_type, plan): one row a
+// plan node, so every client shows them without multi-line cells. VERBOSE
+// adds the plan after binding and after every optimizer rule.
+func (e *Engine) explain(ctx context.Context, s *sql.Explain) (*Result, error) {
+	q, ok := s.Statement.(*sql.Query)
+	if !ok {
+		return nil, fmt.Errorf("EXPLAIN supports queries only")
+	}
+	var rows [][]string
+	add := func(kind, text string) {
+		for _, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
+			rows = append(rows, []string{kind, line})
+		}
+	}
+	var logicalPlan string
+	trace := func(stage string, plan logical.Node) {
+		switch {
+		case stage == "optimized":
+			logicalPlan = logical.Format(plan)
+		case s.Verbose:
+			add(stage, logical.Format(plan))
+		}
+	}
+	phys, err := e.planQuery(ctx, q, trace)
+	if err != nil {
+		return nil, err
+	}
+	add("logical", logicalPlan)
+	add("physical", exec.Format(phys))
+	if s.Analyze {
+		res, err := e.collect(ctx, phys)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, []string{"analyze", fmt.Sprintf("rows=%d peak_memory=%s", res.NumRows(), exec.HumanBytes(e.memory.Peak()))})
+	}
+	return stringsResult([]string{"plan_type", "plan"}, rows), nil
+}
+
+func rowsOf(values []string) [][]string {
+	rows := make([][]string, len(values))
+	for i, v := range values {
+		rows[i] = []string{v}
+	}
+	return rows
+}
+
+// stringsResult builds a result of VARCHAR columns.
+func stringsResult(names []string, rows [][]string) *Result {
+	fields := make([]arrow.Field, len(names))
+	for i, n := range names {
+		fields[i] = arrow.Field{Name: n, Type: arrow.BinaryTypes.String}
+	}
+	schema := arrow.NewSchema(fields, nil)
+	b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
+	defer b.Release()
+	for _, r := range rows {
+		for i, v := range r {
+			b.Field(i).(*array.StringBuilder).Append(v)
+		}
+	}
+	return &Result{Schema: schema, Batches: []arrow.RecordBatch{b.NewRecordBatch()}}
+}
