@@ -38,6 +38,7 @@ type parquetColumn struct {
 	kind     decodeKind
 	typ      arrow.DataType
 	nullable bool
+	maxDef   int16 // the leaf's maximum definition level (0 or 1)
 	scale    int32 // decimal scale, for statistics
 }
 
@@ -130,6 +131,7 @@ func parquetColumns(sc *schema.Schema) ([]parquetColumn, error) {
 			kind:     kind,
 			typ:      typ,
 			nullable: c.MaxDefinitionLevel() > 0,
+			maxDef:   c.MaxDefinitionLevel(),
 		}
 		if d, ok := typ.(*arrow.Decimal128Type); ok {
 			pc.scale = d.Scale
