@@ -179,7 +179,7 @@ func (e *estimator) joinSelectivity(conds []logical.Expr, left, right logical.No
 }
 
 func (e *estimator) exprNDV(n logical.Node, x logical.Expr) float64 {
-	if r, ok := x.(*logical.ColumnRef); ok {
+	if r, ok := stripCasts(x).(*logical.ColumnRef); ok {
 		return e.NDV(n, r.ID)
 	}
 	return e.Rows(n)
@@ -280,7 +280,7 @@ func (e *estimator) rawSelectivity(pred logical.Expr, n logical.Node) float64 {
 		if !p.Op.IsComparison() {
 			return defaultSel
 		}
-		col, other, op := p.Left, p.Right, p.Op
+		col, other, op := stripCasts(p.Left), stripCasts(p.Right), p.Op
 		if _, ok := col.(*logical.ColumnRef); !ok {
 			col, other, op = p.Right, p.Left, p.Op.Commute()
 		}
@@ -382,4 +382,17 @@ func toFloat(v any, t arrow.DataType) (float64, bool) {
 		return x.ToFloat64(scale), true
 	}
 	return 0, false
+}
+
+// stripCasts looks through casts, which the binder adds to compare INT keys
+// with BIGINT ones: a cast keeps the number of distinct values, so the
+// statistics of the column underneath still apply.
+func stripCasts(x logical.Expr) logical.Expr {
+	for {
+		c, ok := x.(*logical.CastExpr)
+		if !ok {
+			return x
+		}
+		x = c.Input
+	}
 }

@@ -13,6 +13,7 @@ func DefaultRules() []Rule {
 	return []Rule{
 		Decorrelate{},
 		FoldConstants{},
+		ExtractCommonPredicates{},
 		PushDownFilter{},
 		JoinReorder{},
 		PushDownFilter{},

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate (or check) the answers of the e2e/crosscheck query corpus with DuckDB.
+r"""Generate (or check) the answers of the e2e/crosscheck query corpus with DuckDB.
 
 Each NNN_name.sql in --queries is run over the Parquet files in --data, with
 NULLs ordered the way MySQL orders them (first in ascending order, last in

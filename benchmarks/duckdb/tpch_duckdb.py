@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Time the 22 TPC-H queries on DuckDB over a directory of Parquet files.
+r"""Time the 22 TPC-H queries on DuckDB over a directory of Parquet files.
 
 The reference point for `aloft bench tpch`: same data, same queries, same
 output shape (one line per query with the median time and the row count, then
