@@ -175,6 +175,11 @@ func (e *Engine) taskContext(ctx context.Context) *exec.TaskContext {
 }
 
 func (e *Engine) collect(ctx context.Context, plan exec.Exec) (*Result, error) {
+	// Cancelling at the end releases state that operators share across
+	// partitions (exchanges, hash join build sides) even when a stream was
+	// never drained, e.g. below a LIMIT.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	batches, err := exec.Collect(e.taskContext(ctx), plan)
 	if err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -44,11 +45,12 @@ func (e *Engine) explain(ctx context.Context, s *sql.Explain) (*Result, error) {
 	add("logical", logicalPlan)
 	add("physical", exec.Format(phys))
 	if s.Analyze {
+		start := time.Now()
 		res, err := e.collect(ctx, phys)
 		if err != nil {
 			return nil, err
 		}
-		rows = append(rows, []string{"analyze", fmt.Sprintf("rows=%d peak_memory=%s", res.NumRows(), exec.HumanBytes(e.memory.Peak()))})
+		rows = append(rows, []string{"analyze", fmt.Sprintf("rows=%d elapsed=%s", res.NumRows(), time.Since(start).Round(time.Microsecond))})
 	}
 	return stringsResult([]string{"plan_type", "plan"}, rows), nil
 }

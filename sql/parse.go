@@ -35,8 +35,9 @@ func Parse(text string) ([]Statement, error) {
 // stmtPiece is one statement's text and where it starts in the whole input,
 // so errors can report positions in the user's text.
 type stmtPiece struct {
-	text  string
-	start int
+	text         string
+	start        int
+	unterminated bool // no ';' ends it
 }
 
 func parseOne(p *parser.Parser, full string, piece stmtPiece) (Statement, error) {
@@ -241,14 +242,15 @@ func lineColumn(text string, offset int) (line, col int) {
 }
 
 // scanStatements splits text at ';' outside quotes and comments. Pieces that
-// hold only whitespace and comments are dropped.
+// hold only whitespace and comments are dropped. The last piece is marked
+// unterminated when no ';' closes it (the shell keeps reading lines then).
 func scanStatements(text string) []stmtPiece {
 	var out []stmtPiece
 	start := 0
-	emit := func(end int) {
+	emit := func(end int, terminated bool) {
 		piece := text[start:end]
 		if hasContent(piece) {
-			out = append(out, stmtPiece{text: piece, start: start})
+			out = append(out, stmtPiece{text: piece, start: start, unterminated: !terminated})
 		}
 		start = end + 1
 	}
@@ -262,19 +264,22 @@ func scanStatements(text string) []stmtPiece {
 		case c == '/' && strings.HasPrefix(text[i:], "/*"):
 			i = skipBlockComment(text, i)
 		case c == ';':
-			emit(i)
+			emit(i, true)
 			i++
 		default:
 			i++
 		}
 	}
 	if start < len(text) {
-		emit(len(text))
+		emit(len(text), false)
 	}
 	return out
 }
 
-// hasContent reports whether s holds anything besides whitespace and comments.
+// hasContent reports whether s holds anything besides whitespace and
+// comments. Executable comments (/*! ... */) and optimizer hints (/*+ ... */)
+// are code to the parser, and an unclosed /* counts too: the lines that
+// follow it belong to the statement.
 func hasContent(s string) bool {
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -284,6 +289,9 @@ func hasContent(s string) bool {
 		case isDashComment(s, i), c == '#':
 			i = skipLineComment(s, i)
 		case c == '/' && strings.HasPrefix(s[i:], "/*"):
+			if strings.HasPrefix(s[i:], "/*!") || strings.HasPrefix(s[i:], "/*+") || !strings.Contains(s[i+2:], "*/") {
+				return true
+			}
 			i = skipBlockComment(s, i)
 		default:
 			return true
