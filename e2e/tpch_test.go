@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -96,11 +95,6 @@ func readCSV(t *testing.T, path string) [][]string {
 	rows, err := csv.NewReader(f).ReadAll()
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
-	}
-	for _, r := range rows {
-		for i := range r {
-			r[i] = strings.TrimSpace(r[i])
-		}
 	}
 	return rows
 }
