@@ -120,6 +120,9 @@ func (e *Engine) run(ctx context.Context, st sql.Statement) (*Result, error) {
 		}
 		return &Result{Message: fmt.Sprintf("created table %s", s.Name)}, nil
 	case *sql.DropTable:
+		if res, err, done := e.dropTableHook(s); done { // hook: views (dml.go)
+			return res, err
+		}
 		if err := e.catalog.Drop(s.Name); err != nil {
 			if s.IfExists {
 				return &Result{Message: fmt.Sprintf("table %s does not exist", s.Name)}, nil
@@ -143,8 +146,9 @@ func (e *Engine) run(ctx context.Context, st sql.Statement) (*Result, error) {
 			rows = append(rows, []string{f.Name, logical.TypeName(f.Type), null})
 		}
 		return stringsResult([]string{"column_name", "data_type", "nullable"}, rows), nil
+	default: // hook: writable tables, indexes, views (dml.go)
+		return e.runDML(ctx, s)
 	}
-	return nil, fmt.Errorf("unsupported statement %T", st)
 }
 
 // planQuery binds, optimizes and plans a query. trace, when not nil,

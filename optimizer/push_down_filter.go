@@ -161,10 +161,14 @@ func pushIntoJoin(j *logical.Join, preds []logical.Expr) logical.Node {
 				stay = append(stay, p)
 			}
 		}
-		for _, p := range on {
+		for i, p := range on {
 			switch {
-			case j.Kind == logical.JoinAntiNullAware:
-				// Its NULL semantics are defined over the whole right input.
+			case j.Kind == logical.JoinAntiNullAware,
+				j.Kind == logical.JoinLeftMark && i == 0 && !logical.ReferencesOnly(p, lcols):
+				// AntiNullAware: its NULL semantics are defined over the
+				// whole right input. LeftMark: the first conjunct is the IN
+				// comparison, whose NULLs make the mark NULL; filtering the
+				// right side by it would turn NULL into FALSE.
 				cond = append(cond, p)
 			case logical.ReferencesOnly(p, rcols) && !logical.HasSubquery(p):
 				rp = append(rp, p)

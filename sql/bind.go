@@ -41,6 +41,8 @@ type binder struct {
 	// lateralIsDerived: LATERAL flags in the AST were added by Parse to
 	// carry derived-table column alias lists, not written by the user.
 	lateralIsDerived bool
+	// viewDepth counts the views being bound around this point (bind_dml.go).
+	viewDepth int
 }
 
 // cteEnv is a linked list of the CTEs in scope, innermost first. A CTE's body
@@ -182,6 +184,10 @@ func (b *binder) bindTableName(n *ast.TableName, alias string, ctes *cteEnv) (lo
 	table, err := b.cat.Lookup(name)
 	if err != nil {
 		return nil, nil, err
+	}
+	// Hook: a view binds its query (bind_dml.go).
+	if v, ok := table.(*catalog.View); ok {
+		return b.bindView(v, qualifier)
 	}
 	fields := table.Schema().Fields()
 	scan := &logical.Scan{

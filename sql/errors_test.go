@@ -33,7 +33,7 @@ func TestBindErrors(t *testing.T) {
 		{"invalid date string compared with date", "select * from t where d < 'yesterday'", "invalid date 'yesterday'"},
 		{"arithmetic on dates", "select d + 1 from t", `cannot apply + to DATE and BIGINT in "d + 1"`},
 		{"union column count", "select a from t union all select a, x from u", "UNION inputs have different numbers of columns (1 and 2)"},
-		{"intersect", "select a from t intersect select a from u", "INTERSECT is not supported"},
+		{"intersect all", "select a from t intersect all select a from u", "INTERSECT ALL is not supported"},
 		{"recursive cte", "with recursive r as (select 1) select * from r", "recursive CTEs"},
 		{"derived table without alias", "select * from (select 1)", "every derived table must have an alias"},
 		{"order by position out of range", "select a from t order by 3", "ORDER BY position 3 is not in the select list"},

@@ -299,7 +299,15 @@ func (c *exprCtx) bindUnary(n *ast.UnaryOperationExpr) (logical.Expr, error) {
 			return e, nil
 		}
 		if lit, ok := e.(*logical.Literal); ok {
+			if d := negatedNegativeConstant(lit); d != nil {
+				return d, nil
+			}
 			return negateLiteral(lit), nil
+		}
+		// MySQL: negating a negative integer constant gives a DECIMAL
+		// (the result might not fit a BIGINT): - -41 is DECIMAL 41.
+		if d := negatedNegativeConstant(e); d != nil {
+			return d, nil
 		}
 		return &logical.UnaryExpr{Op: logical.OpNeg, Input: e, Typ: t}, nil
 	}
@@ -591,6 +599,11 @@ func (c *exprCtx) bindAggregate(n *ast.AggregateFuncExpr) (logical.Expr, error) 
 	}
 	agg := &logical.AggregateExpr{Func: f, Arg: arg, Distinct: n.Distinct, Typ: typ}
 	name := exprText(n)
+	if f == logical.AggSum && logical.IsInteger(typ) {
+		// MySQL: SUM of integers is a DECIMAL. It is summed as a BIGINT
+		// (overflow is an error) and converted after the aggregation.
+		return castTo(c.aggs.add(agg, name), logical.Decimal(logical.MaxDecimalPrecision, 0))
+	}
 	if f == logical.AggCountStar {
 		name = "count(*)"
 	}

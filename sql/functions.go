@@ -183,11 +183,17 @@ func (c *exprCtx) bindFunc(n *ast.FuncCallExpr) (logical.Expr, error) {
 		if err := argCount(2, 2); err != nil {
 			return nil, err
 		}
+		first := args[0].Type()
 		t, err := castToCommon(args, upper, text())
 		if err != nil {
 			return nil, err
 		}
-		return &logical.FuncCall{Name: "nullif", Args: args, Typ: t}, nil
+		var out logical.Expr = &logical.FuncCall{Name: "nullif", Args: args, Typ: t}
+		// MySQL: the result has the type of the first argument.
+		if !logical.IsNull(first) && !typeEqual(first, t) {
+			return castTo(out, widenInteger(first))
+		}
+		return out, nil
 	case "if":
 		if err := argCount(3, 3); err != nil {
 			return nil, err

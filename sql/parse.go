@@ -103,6 +103,10 @@ func explainedText(text string, toks []token) string {
 
 // convertStatement maps a TiDB statement node to our Statement types.
 func convertStatement(node ast.StmtNode, text string) (Statement, error) {
+	// Hook: writable tables, indexes and views (parse_dml.go).
+	if st, ok, err := convertDML(node, text); ok {
+		return st, err
+	}
 	switch n := node.(type) {
 	case *ast.SelectStmt:
 		if n.Kind != ast.SelectStmtKindSelect {

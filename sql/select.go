@@ -446,6 +446,7 @@ func (b *binder) bindSetOpr(n *ast.SetOprStmt, outer *scope, ctes *cteEnv) (logi
 }
 
 func (b *binder) bindSetOprList(l *ast.SetOprSelectList, outer *scope, ctes *cteEnv) (logical.Node, error) {
+	l = groupIntersects(l) // hook: INTERSECT precedence (bind_setop.go)
 	ctes, err := withClause(l.With, ctes)
 	if err != nil {
 		return nil, err
@@ -477,8 +478,14 @@ func (b *binder) bindSetOprList(l *ast.SetOprSelectList, outer *scope, ctes *cte
 		}
 		switch *op {
 		case ast.Union, ast.UnionAll:
+		case ast.Except, ast.Intersect: // hook: bind_setop.go
+			if acc, err = b.exceptIntersect(acc, node, *op == ast.Intersect); err != nil {
+				return nil, err
+			}
+			union = nil
+			continue
 		default:
-			return nil, fmt.Errorf("%s is not supported (only UNION and UNION ALL)", op.String())
+			return nil, fmt.Errorf("%s is not supported (only UNION, UNION ALL, EXCEPT and INTERSECT)", op.String())
 		}
 		inputs := []logical.Node{acc, node}
 		if union != nil {
