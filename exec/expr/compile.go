@@ -27,10 +27,15 @@ func (l *Literal) String() string           { return logical.FormatValue(l.Value
 
 // Compile turns a bound logical expression into a physical one. input lists
 // the columns of the batches it will be evaluated on, in order: a ColumnRef
-// with ID input[i].ID reads column i.
+// with ID input[i].ID reads column i. The result remembers e and input (see
+// SourceOf), so that a plan can be serialized and compiled again elsewhere.
 func Compile(e logical.Expr, input []logical.Column) (Expr, error) {
 	c := &compiler{input: input, fold: true}
-	return c.compile(e)
+	x, err := c.compile(e)
+	if err != nil {
+		return nil, err
+	}
+	return withSource(x, e, input), nil
 }
 
 type compiler struct {
