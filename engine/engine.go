@@ -116,6 +116,10 @@ func (e *Engine) run(ctx context.Context, st sql.Statement) (*Result, error) {
 			return nil, fmt.Errorf("CREATE EXTERNAL TABLE %s: %w", s.Name, err)
 		}
 		if err := e.catalog.Register(s.Name, t, false); err != nil {
+			// Another statement created the name since the Lookup above.
+			if _, lerr := e.catalog.Lookup(s.Name); s.IfNotExists && lerr == nil {
+				return &Result{Message: fmt.Sprintf("table %s already exists", s.Name)}, nil
+			}
 			return nil, err
 		}
 		return &Result{Message: fmt.Sprintf("created table %s", s.Name)}, nil
@@ -217,7 +221,7 @@ func (e *Engine) RegisterDirectory(dir string) error {
 		default:
 			continue
 		}
-		if strings.HasPrefix(name, ".") {
+		if strings.HasPrefix(ent.Name(), ".") { // hidden, including ".parquet" (a table named "")
 			continue
 		}
 		t, err := datasource.Open(path, format, nil)

@@ -35,7 +35,7 @@ func (e *Engine) explain(ctx context.Context, s *sql.Explain) (*Result, error) {
 		case stage == "optimized":
 			logicalPlan = logical.Format(plan)
 		case s.Verbose:
-			add(stage, logical.Format(plan))
+			add(stage, formatWithSubqueries(plan))
 		}
 	}
 	phys, err := e.planQuery(ctx, q, trace)
@@ -53,6 +53,34 @@ func (e *Engine) explain(ctx context.Context, s *sql.Explain) (*Result, error) {
 		rows = append(rows, []string{"analyze", fmt.Sprintf("rows=%d elapsed=%s", res.NumRows(), time.Since(start).Round(time.Microsecond))})
 	}
 	return stringsResult([]string{"plan_type", "plan"}, rows), nil
+}
+
+// formatWithSubqueries is logical.Format that also prints the plan of every
+// subquery an expression holds, under the node that evaluates it (before
+// decorrelation, subqueries are expressions, and Format shows them only as
+// "<subquery>").
+func formatWithSubqueries(n logical.Node) string {
+	var b strings.Builder
+	var walk func(n logical.Node, depth int)
+	walk = func(n logical.Node, depth int) {
+		indent := strings.Repeat("  ", depth)
+		b.WriteString(indent + n.String() + "\n")
+		for _, x := range logical.NodeExprs(n) {
+			logical.Walk(x, func(x logical.Expr) bool {
+				if sq, ok := x.(*logical.SubqueryExpr); ok {
+					b.WriteString(indent + "  Subquery: " + sq.String() + "\n")
+					walk(sq.Plan, depth+2)
+					return false // its own subqueries print under its plan
+				}
+				return true
+			})
+		}
+		for _, c := range n.Children() {
+			walk(c, depth+1)
+		}
+	}
+	walk(n, 0)
+	return b.String()
 }
 
 func rowsOf(values []string) [][]string {

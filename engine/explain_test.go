@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	benchtpch "github.com/aloftdb/aloft/benchmarks/tpch"
+	"github.com/aloftdb/aloft/exec"
+	"github.com/aloftdb/aloft/logical"
 	"github.com/aloftdb/aloft/sql"
 )
 
@@ -168,6 +170,57 @@ func TestExplainPlansRun(t *testing.T) {
 			if used := e.memory.Used(); used != 0 {
 				t.Errorf("memory pool holds %d bytes after the query (a reservation was not freed)", used)
 			}
+		})
+	}
+}
+
+// TestPlanNodesPrintOneLine: every logical node (after binding and after
+// every rule) and every physical operator of the golden queries prints as
+// one non-empty line, so EXPLAIN shows one row a node.
+func TestPlanNodesPrintOneLine(t *testing.T) {
+	tpchData(t)
+	for _, c := range explainCases(t) {
+		t.Run(c.name, func(t *testing.T) {
+			e := newTPCHEngine(t, Options{})
+			for _, s := range c.setup {
+				run(t, e, s)
+			}
+			stmts, err := sql.Parse(c.query)
+			if err != nil {
+				t.Fatal(err)
+			}
+			check := func(stage, line string) {
+				if strings.TrimSpace(line) == "" || strings.ContainsAny(line, "\n\r") {
+					t.Errorf("%s: node prints as %q", stage, line)
+				}
+			}
+			var walkLogical func(stage string, plan logical.Node)
+			walkLogical = func(stage string, plan logical.Node) {
+				logical.WalkPlan(plan, func(n logical.Node) {
+					check(stage, n.String())
+					for _, x := range logical.NodeExprs(n) {
+						logical.Walk(x, func(x logical.Expr) bool {
+							if sq, ok := x.(*logical.SubqueryExpr); ok {
+								walkLogical(stage, sq.Plan)
+							}
+							return true
+						})
+					}
+				})
+			}
+			trace := func(stage string, plan logical.Node) { walkLogical(stage, plan) }
+			phys, err := e.planQuery(context.Background(), stmts[0].(*sql.Query), trace)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var walk func(x exec.Exec)
+			walk = func(x exec.Exec) {
+				check("physical", x.String())
+				for _, k := range x.Children() {
+					walk(k)
+				}
+			}
+			walk(phys)
 		})
 	}
 }

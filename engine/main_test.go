@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -23,6 +24,10 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 // counts, min/max) and therefore the plans in the golden files are stable.
 // Row groups are small so that the larger tables have several splits and the
 // plans show the partitioned operators and exchanges.
+//
+// To skip the generation when iterating, set ALOFT_ENGINE_TEST_DATA to a
+// directory: the data is generated there once (with these settings) and
+// reused by later runs.
 const (
 	testScaleFactor  = 0.01
 	testRowGroupRows = 4096
@@ -49,6 +54,11 @@ func TestMain(m *testing.M) {
 func tpchData(t testing.TB) string {
 	t.Helper()
 	tpchOnce.Do(func() {
+		if dir := os.Getenv("ALOFT_ENGINE_TEST_DATA"); dir != "" {
+			tpchErr = cachedTPCH(dir)
+			cachedDir = dir
+			return
+		}
 		dir, err := os.MkdirTemp("", "aloft-engine-test-")
 		if err != nil {
 			tpchErr = err
@@ -66,7 +76,30 @@ func tpchData(t testing.TB) string {
 	if tpchErr != nil {
 		t.Fatalf("generate TPC-H data: %v", tpchErr)
 	}
+	if cachedDir != "" {
+		return cachedDir
+	}
 	return tpchDir
+}
+
+// cachedDir is ALOFT_ENGINE_TEST_DATA when set (never removed).
+var cachedDir string
+
+// cachedTPCH generates the data set into dir unless all eight tables are
+// already there.
+func cachedTPCH(dir string) error {
+	complete := true
+	for _, table := range []string{"customer", "lineitem", "nation", "orders", "part", "partsupp", "region", "supplier"} {
+		if _, err := os.Stat(filepath.Join(dir, table+".parquet")); err != nil {
+			complete = false
+		}
+	}
+	if complete {
+		return nil
+	}
+	return tpch.Generate(context.Background(), tpch.Options{
+		ScaleFactor: testScaleFactor, OutDir: dir, RowGroupRows: testRowGroupRows,
+	})
 }
 
 // newTPCHEngine returns an engine with the TPC-H tables registered.

@@ -16,6 +16,13 @@ import (
 // evaluated row by row; it just does not prune.
 func pruningPredicate(f logical.Expr, scan *logical.Scan) (catalog.Predicate, bool) {
 	ordinal := func(e logical.Expr) (int, arrow.DataType, bool) {
+		// The binder widens every integer column to BIGINT where it meets a
+		// comparison (p_size = 15 is CAST(p_size AS BIGINT) = 15). Widening
+		// is exact and keeps the order, and integer statistics are int64
+		// whatever the width, so the cast does not stop pruning.
+		if c, ok := e.(*logical.CastExpr); ok && isWideningIntCast(c) {
+			e = c.Input
+		}
 		ref, ok := e.(*logical.ColumnRef)
 		if !ok {
 			return 0, nil, false
@@ -89,6 +96,19 @@ func pruningPredicate(f logical.Expr, scan *logical.Scan) (catalog.Predicate, bo
 		return catalog.Predicate{Column: ord, Op: catalog.PredIn, Values: vals}, true
 	}
 	return catalog.Predicate{}, false
+}
+
+// isWideningIntCast reports whether c converts an integer that fits in
+// BIGINT exactly (any signed width, unsigned up to 32 bits) to BIGINT.
+func isWideningIntCast(c *logical.CastExpr) bool {
+	if c.Typ.ID() != arrow.INT64 {
+		return false
+	}
+	switch c.Input.Type().ID() {
+	case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64, arrow.UINT8, arrow.UINT16, arrow.UINT32:
+		return true
+	}
+	return false
 }
 
 func commute(op catalog.PredicateOp) catalog.PredicateOp {
