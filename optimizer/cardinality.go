@@ -185,6 +185,21 @@ func (e *estimator) exprNDV(n logical.Node, x logical.Expr) float64 {
 	return e.Rows(n)
 }
 
+// literalEqSelectivity estimates the fraction of rows where column id equals
+// a constant: 1/NDV when statistics give the number of distinct values, else
+// a fixed guess. Falling back to the row count would call "l_returnflag =
+// 'R'" one row in six million and put lineitem on a join's build side.
+func (e *estimator) literalEqSelectivity(n logical.Node, id logical.ColumnID) float64 {
+	st, rows, typ := e.columnStats(n, id)
+	if st == nil {
+		return unknownEqSel
+	}
+	if st.DistinctCount <= 0 && !logical.IsInteger(typ) && typ.ID() != arrow.DATE32 {
+		return unknownEqSel
+	}
+	return 1 / math.Max(1, math.Min(e.Rows(n), statsNDV(st, rows, typ)))
+}
+
 // NDV estimates the number of distinct values of column id in n's output.
 func (e *estimator) NDV(n logical.Node, id logical.ColumnID) float64 {
 	ndv := e.Rows(n)
@@ -290,7 +305,7 @@ func (e *estimator) rawSelectivity(pred logical.Expr, n logical.Node) float64 {
 		case logical.OpEq, logical.OpNullSafeEq, logical.OpNotEq:
 			eqSel := unknownEqSel
 			if isRef && otherConst {
-				eqSel = 1 / e.NDV(n, ref.ID)
+				eqSel = e.literalEqSelectivity(n, ref.ID)
 			} else if o, ok := other.(*logical.ColumnRef); ok && isRef {
 				eqSel = 1 / math.Max(e.NDV(n, ref.ID), e.NDV(n, o.ID))
 			}
@@ -313,8 +328,8 @@ func (e *estimator) rawSelectivity(pred logical.Expr, n logical.Node) float64 {
 		return likeSel
 	case *logical.InListExpr:
 		eqSel := unknownEqSel
-		if r, ok := p.Input.(*logical.ColumnRef); ok {
-			eqSel = 1 / e.NDV(n, r.ID)
+		if r, ok := stripCasts(p.Input).(*logical.ColumnRef); ok {
+			eqSel = e.literalEqSelectivity(n, r.ID)
 		}
 		s := math.Min(1, float64(len(p.List))*eqSel)
 		if p.Negated {

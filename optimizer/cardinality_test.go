@@ -29,7 +29,8 @@ func TestCardinalityScanFilters(t *testing.T) {
 
 	eqName := *n
 	eqName.Filters = []logical.Expr{eq(b.col(n, "n_name"), str("FRANCE"))}
-	near(t, "string = literal: NDV is the row count", e.Rows(&eqName), 1)
+	// Without a distinct count a string equality gets a fixed selectivity (0.1).
+	near(t, "string = literal: fixed guess", e.Rows(&eqName), 2.5)
 
 	inList := *n
 	inList.Filters = []logical.Expr{&logical.InListExpr{Input: b.col(n, "n_nationkey"), List: []logical.Expr{i64(1), i64(2)}}}
@@ -64,11 +65,11 @@ func TestCardinalityJoin(t *testing.T) {
 	nf := *n
 	nf.Filters = []logical.Expr{eq(b.col(n, "n_name"), str("GERMANY"))}
 	j2 := &logical.Join{Left: s, Right: &nf, Kind: logical.JoinInner, Condition: j.Condition}
-	near(t, "supplier join one nation", e.Rows(j2), 400)
+	near(t, "supplier join one nation", e.Rows(j2), 1000)
 
 	cross := &logical.Join{Left: s, Right: n, Kind: logical.JoinInner}
 	near(t, "cross join", e.Rows(cross), 250000)
 
 	semi := &logical.Join{Left: s, Right: &nf, Kind: logical.JoinSemi, Condition: j.Condition}
-	near(t, "semi join", e.Rows(semi), 400)
+	near(t, "semi join", e.Rows(semi), 1000)
 }

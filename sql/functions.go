@@ -81,6 +81,97 @@ func (c *exprCtx) bindFunc(n *ast.FuncCallExpr) (logical.Expr, error) {
 		}
 		fn := map[string]string{"year": "extract_year", "month": "extract_month", "day": "extract_day", "dayofmonth": "extract_day"}[name]
 		return extractCall(fn, args[0])
+	case "quarter", "hour", "minute", "second", "dayofweek", "dayofyear":
+		if err := argCount(1, 1); err != nil {
+			return nil, err
+		}
+		return extractCall(name, args[0])
+	case "datediff":
+		if err := argCount(2, 2); err != nil {
+			return nil, err
+		}
+		out := make([]logical.Expr, 2)
+		for i, a := range args {
+			if !logical.IsTemporal(a.Type()) {
+				var err error
+				if a, err = castTo(a, logical.Date); err != nil {
+					return nil, err
+				}
+			}
+			out[i] = a
+		}
+		return &logical.FuncCall{Name: "datediff", Args: out, Typ: logical.Int64}, nil
+	case "left", "right", "lpad", "rpad", "reverse":
+		// LEFT/RIGHT(s, n), LPAD/RPAD(s, n, pad), REVERSE(s): the text
+		// arguments are VARCHAR, the lengths BIGINT.
+		counts := map[string][2]int{"left": {2, 2}, "right": {2, 2}, "lpad": {3, 3}, "rpad": {3, 3}, "reverse": {1, 1}}[name]
+		if err := argCount(counts[0], counts[1]); err != nil {
+			return nil, err
+		}
+		out := make([]logical.Expr, len(args))
+		for i, a := range args {
+			var err error
+			if i == 1 {
+				out[i], err = toIntArg(a, upper)
+			} else {
+				out[i], err = toStringArg(a, upper)
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
+		return &logical.FuncCall{Name: name, Args: out, Typ: logical.String}, nil
+	case "instr", "locate":
+		// INSTR(s, sub) and LOCATE(sub, s): the library takes INSTR's order.
+		if err := argCount(2, 2); err != nil {
+			return nil, err
+		}
+		if name == "locate" {
+			args = []logical.Expr{args[1], args[0]}
+		}
+		call, err := stringCall("instr", upper, args)
+		if err != nil {
+			return nil, err
+		}
+		call.(*logical.FuncCall).Typ = logical.Int64
+		return call, nil
+	case "floor", "ceil", "ceiling", "sign":
+		if err := argCount(1, 1); err != nil {
+			return nil, err
+		}
+		x, err := numericArg(args[0], upper)
+		if err != nil {
+			return nil, err
+		}
+		t := x.Type()
+		switch {
+		case name == "sign" || logical.IsInteger(t):
+			t = logical.Int64
+		case logical.IsDecimal(t):
+			t = logical.Decimal(t.(*arrow.Decimal128Type).Precision, 0)
+		default:
+			t = logical.Float64
+		}
+		return &logical.FuncCall{Name: name, Args: []logical.Expr{x}, Typ: t}, nil
+	case "sqrt", "ln", "log10", "log2", "exp", "power", "pow":
+		want := 1
+		if name == "power" || name == "pow" {
+			want = 2
+		}
+		if err := argCount(want, want); err != nil {
+			return nil, err
+		}
+		out := make([]logical.Expr, len(args))
+		for i, a := range args {
+			x, err := numericArg(a, upper)
+			if err != nil {
+				return nil, err
+			}
+			if out[i], err = castTo(x, logical.Float64); err != nil {
+				return nil, err
+			}
+		}
+		return &logical.FuncCall{Name: name, Args: out, Typ: logical.Float64}, nil
 	case "date":
 		if err := argCount(1, 1); err != nil {
 			return nil, err
