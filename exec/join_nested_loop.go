@@ -185,6 +185,12 @@ func (s *joinNLStream) step() (arrow.RecordBatch, error) {
 	n := int(s.batch.NumRows())
 	rows := s.right.rows
 	for s.next < rows {
+		// One left batch against a big right side can take long without
+		// emitting anything (semi/anti joins, selective filters): check for
+		// cancellation between chunks, not only between batches.
+		if err := s.ctx.Err(); err != nil {
+			return nil, err
+		}
 		k := max(1, s.batchSize/n)
 		k = min(k, rows-s.next)
 		first := s.next
