@@ -17,11 +17,13 @@ COMMIT  := $(shell git rev-parse --short HEAD 2>/dev/null)
 build:
 	$(GO) build -ldflags "-X main.commit=$(COMMIT)" -o $(BIN) ./cmd/aloft
 
-# The operators run partitions on goroutines: exec is also tested for data races.
+# Packages with concurrency (operators running partitions on goroutines, the
+# shuffle service, in-memory tables written while read) are also run under the race detector.
+RACE_PKGS ?= ./exec/... ./shuffle/... ./memtable/... ./distplan/...
 test:
 	$(GO) vet ./...
 	$(GO) test -timeout $(TEST_TIMEOUT) ./...
-	$(GO) test -race -timeout $(TEST_TIMEOUT) ./exec/...
+	$(GO) test -race -timeout $(TEST_TIMEOUT) $(RACE_PKGS)
 
 # Generating is skipped when the data is there: the generator writes every
 # table under a temporary name and renames them only once all are written.
