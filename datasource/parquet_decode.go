@@ -85,6 +85,24 @@ func (l *levels) finish(n int) {
 	}
 }
 
+// finishCounted is finish for a decoder that counted the NULLs itself:
+// when there are none, the levels need not even have been written.
+func (l *levels) finishCounted(n, nulls int) {
+	l.n = n
+	l.nulls = nulls
+	if nulls == 0 {
+		return
+	}
+	defs := l.defs[:n]
+	l.valid = grow(l.valid, int(bitutil.BytesForBits(int64(n))))
+	clear(l.valid)
+	for i, d := range defs {
+		if d == l.maxDef {
+			l.valid[i>>3] |= 1 << (i & 7)
+		}
+	}
+}
+
 // validity returns the output validity buffer and null count for sel.
 func (l *levels) validity(sel []int32) (*memory.Buffer, int) {
 	if l.nulls == 0 {

@@ -33,6 +33,14 @@ import (
 // a byte gather; INT64 decimals are gathered from an int64 table and written
 // as 16-byte values in the same loop.
 //
+// Files from other writers differ mostly in levels and PLAIN pages. DuckDB
+// and Spark declare every column OPTIONAL and mark rows without NULLs with
+// one RLE run of the maximum definition level per page: such runs are
+// counted, not expanded into a level per row, and the levels are written out
+// only once a NULL shows up. They also write keys and prices as PLAIN pages:
+// a chunk of rows from PLAIN pages without NULLs is a run of consecutive
+// table entries, which build copies without an index per row.
+//
 // Other encodings (DELTA_*, BYTE_STREAM_SPLIT, BIT_PACKED levels) and types
 // (BOOLEAN, INT96, decimals in byte arrays) go through the general decoders
 // in parquet_decode.go.
@@ -328,7 +336,8 @@ type pageStream struct {
 	idx   rleDecoder // its dictionary indices
 	plain []byte     // the rest of a PLAIN page's values
 
-	skipDefs []int16
+	defsWritten bool // read has written the levels of all rows so far
+	skipDefs    []int16
 }
 
 // start readies the stream for a new column chunk, keeping scratch.
@@ -422,44 +431,64 @@ func (s *pageStream) startValues(enc parquet.Encoding, data []byte, n int) error
 }
 
 // read decodes len(idx) rows: their indices into the table and (for a
-// nullable column) definition levels into defs.
-func (s *pageStream) read(idx []int32, defs []int16) error {
+// nullable column) definition levels into defs. It returns the number of
+// NULL rows and whether the rows are identity-mapped: all PLAIN values, no
+// NULLs, so row i is table entry base+i where base is the table's size
+// before the call. Then idx is left unwritten (the caller reads the table
+// directly), and when there are no NULLs defs may be left unwritten too:
+// writers of OPTIONAL columns without NULLs (DuckDB, Spark) mark every row
+// with one RLE run of the maximum level, which is read without expanding it.
+func (s *pageStream) read(idx []int32, defs []int16) (nulls int, identity bool, err error) {
 	n := len(idx)
+	base := int32(s.table.size())
+	s.defsWritten = false
+	identity = true
+	// breakIdentity writes the indices of the first pos rows, which the
+	// identity mapping left unwritten.
+	breakIdentity := func(pos int) {
+		if identity {
+			identity = false
+			for i := range idx[:pos] {
+				idx[i] = base + int32(i)
+			}
+		}
+	}
 	for pos := 0; pos < n; {
 		if s.left == 0 {
 			if err := s.nextPage(); err != nil {
-				return err
+				return 0, false, err
 			}
 			continue
 		}
 		k := min(n-pos, s.left)
 		vals := k
 		if s.maxDef > 0 {
-			d := defs[pos : pos+k]
-			if err := rleRead(&s.defs, d, uint32(s.maxDef)+1); err != nil {
-				return fmt.Errorf("definition levels: %w", err)
+			v, err := s.readDefs(defs, pos, k)
+			if err != nil {
+				return 0, false, fmt.Errorf("definition levels: %w", err)
 			}
-			vals = 0
-			for _, x := range d {
-				if x == s.maxDef {
-					vals++
-				}
-			}
+			vals = v
+			nulls += k - vals
+		}
+		if s.dict || vals < k {
+			breakIdentity(pos)
 		}
 		out := idx[pos : pos+vals]
 		if s.dict {
 			if err := rleRead(&s.idx, out, uint32(s.dictLen)); err != nil {
-				return fmt.Errorf("dictionary indices: %w", err)
+				return 0, false, fmt.Errorf("dictionary indices: %w", err)
 			}
 		} else {
 			first := s.table.size()
 			used, err := s.table.appendPlain(s.plain, vals)
 			if err != nil {
-				return err
+				return 0, false, err
 			}
 			s.plain = s.plain[used:]
-			for i := range out {
-				out[i] = int32(first + i)
+			if !identity {
+				for i := range out {
+					out[i] = int32(first + i)
+				}
 			}
 		}
 		if vals < k {
@@ -480,7 +509,115 @@ func (s *pageStream) read(idx []int32, defs []int16) error {
 		pos += k
 		s.left -= k
 	}
-	return nil
+	return nulls, identity, nil
+}
+
+// readDefs reads the definition levels of rows [pos, pos+k) of the current
+// chunk and returns how many are the maximum (non-NULL rows). While no NULL
+// has been seen in the chunk, runs of the maximum level are not written to
+// defs; at the first NULL the rows before it are filled in, and from then
+// on every level is written (s.defsWritten).
+func (s *pageStream) readDefs(defs []int16, pos, k int) (int, error) {
+	d := &s.defs
+	maxDef := s.maxDef
+	valid := 0
+	end := pos + k
+	for pos < end {
+		switch {
+		case d.rep > 0:
+			if d.val > uint32(maxDef) {
+				return 0, fmt.Errorf("value %d out of range [0,%d]", d.val, maxDef)
+			}
+			m := min(d.rep, end-pos)
+			v := int16(d.val)
+			if v == maxDef {
+				valid += m
+				if !s.defsWritten {
+					d.rep -= m
+					pos += m
+					continue
+				}
+			} else if !s.defsWritten {
+				s.fillDefs(defs[:pos])
+			}
+			fill(defs[pos:pos+m], v)
+			d.rep -= m
+			pos += m
+		case d.pos < d.end:
+			m := min(d.end-d.pos, end-pos)
+			out := defs[pos : pos+m]
+			if err := unpack(d, out, uint32(maxDef)+1); err != nil {
+				return 0, err
+			}
+			c := 0
+			for _, x := range out {
+				if x == maxDef {
+					c++
+				}
+			}
+			valid += c
+			if c < m && !s.defsWritten {
+				s.fillDefs(defs[:pos])
+			}
+			pos += m
+		default:
+			if err := d.nextRun(); err != nil {
+				return 0, err
+			}
+		}
+	}
+	return valid, nil
+}
+
+// fillDefs writes the maximum level over the rows before the chunk's first
+// NULL, which readDefs left unwritten, and makes it write all levels on.
+func (s *pageStream) fillDefs(defs []int16) {
+	fill(defs, s.maxDef)
+	s.defsWritten = true
+}
+
+func fill[T any](s []T, v T) {
+	for i := range s {
+		s[i] = v
+	}
+}
+
+// countDefs reads k definition levels and returns how many are the maximum.
+func (s *pageStream) countDefs(k int) (int, error) {
+	d := &s.defs
+	maxDef := s.maxDef
+	valid := 0
+	for k > 0 {
+		switch {
+		case d.rep > 0:
+			if d.val > uint32(maxDef) {
+				return 0, fmt.Errorf("value %d out of range [0,%d]", d.val, maxDef)
+			}
+			m := min(d.rep, k)
+			if int16(d.val) == maxDef {
+				valid += m
+			}
+			d.rep -= m
+			k -= m
+		case d.pos < d.end:
+			m := min(d.end-d.pos, k)
+			s.skipDefs = grow(s.skipDefs, m)
+			if err := unpack(d, s.skipDefs, uint32(maxDef)+1); err != nil {
+				return 0, err
+			}
+			for _, x := range s.skipDefs {
+				if x == maxDef {
+					valid++
+				}
+			}
+			k -= m
+		default:
+			if err := d.nextRun(); err != nil {
+				return 0, err
+			}
+		}
+	}
+	return valid, nil
 }
 
 // skip discards n rows.
@@ -495,16 +632,11 @@ func (s *pageStream) skip(n int) error {
 		k := min(n, s.left)
 		vals := k
 		if s.maxDef > 0 {
-			s.skipDefs = grow(s.skipDefs, k)
-			if err := rleRead(&s.defs, s.skipDefs, uint32(s.maxDef)+1); err != nil {
+			v, err := s.countDefs(k)
+			if err != nil {
 				return fmt.Errorf("definition levels: %w", err)
 			}
-			vals = 0
-			for _, x := range s.skipDefs {
-				if x == s.maxDef {
-					vals++
-				}
-			}
+			vals = v
 		}
 		if s.dict {
 			if err := s.idx.skip(vals); err != nil {
@@ -763,6 +895,10 @@ type fixedPageDecoder[T any] struct {
 	stream pageStream
 	table  *fixedTable[T]
 	idx    []int32 // table index by row of the last decoded chunk
+	// identity: the chunk's rows are table entries base, base+1, ... (PLAIN
+	// pages without NULLs) and idx is not written.
+	identity bool
+	base     int
 	// widen: the values are unscaled decimals (T is int64) that build
 	// widens to Decimal128.
 	widen bool
@@ -789,10 +925,13 @@ func (d *fixedPageDecoder[T]) decode(n int) error {
 	d.prepare(n)
 	d.idx = grow(d.idx, n)
 	d.table.reset()
-	if err := d.stream.read(d.idx, d.defsFrom(0)); err != nil {
+	d.base = d.table.size()
+	nulls, identity, err := d.stream.read(d.idx, d.defsFrom(0))
+	if err != nil {
 		return err
 	}
-	d.finish(n)
+	d.identity = identity
+	d.finishCounted(n, nulls)
 	return nil
 }
 
@@ -807,12 +946,22 @@ func (d *fixedPageDecoder[T]) build(sel []int32) arrow.Array {
 	idx := d.idx[:d.n]
 	table := d.table.vals
 	var out []T
-	if sel == nil {
+	switch {
+	case d.identity && sel == nil:
+		out = make([]T, d.n)
+		copy(out, table[d.base:d.base+d.n])
+	case d.identity:
+		rows := table[d.base : d.base+d.n]
+		out = make([]T, len(sel))
+		for i, s := range sel {
+			out[i] = rows[s]
+		}
+	case sel == nil:
 		out = make([]T, len(idx))
 		for i, x := range idx {
 			out[i] = table[x]
 		}
-	} else {
+	default:
 		out = make([]T, len(sel))
 		for i, s := range sel {
 			out[i] = table[idx[s]]
@@ -830,13 +979,27 @@ func (d *fixedPageDecoder[T]) buildDecimal(sel []int32) arrow.Array {
 	idx := d.idx[:d.n]
 	table := any(d.table.vals).([]int64)
 	var out []decimal128.Num
-	if sel == nil {
+	switch {
+	case d.identity && sel == nil:
+		rows := table[d.base : d.base+d.n]
+		out = make([]decimal128.Num, len(rows))
+		for i, v := range rows {
+			out[i] = decimal128.New(v>>63, uint64(v))
+		}
+	case d.identity:
+		rows := table[d.base : d.base+d.n]
+		out = make([]decimal128.Num, len(sel))
+		for i, s := range sel {
+			v := rows[s]
+			out[i] = decimal128.New(v>>63, uint64(v))
+		}
+	case sel == nil:
 		out = make([]decimal128.Num, len(idx))
 		for i, x := range idx {
 			v := table[x]
 			out[i] = decimal128.New(v>>63, uint64(v))
 		}
-	} else {
+	default:
 		out = make([]decimal128.Num, len(sel))
 		for i, s := range sel {
 			v := table[idx[s]]
@@ -862,10 +1025,17 @@ func (d *stringPageDecoder) decode(n int) error {
 	d.prepare(n)
 	d.idx = grow(d.idx, n)
 	d.table.reset()
-	if err := d.stream.read(d.idx, d.defsFrom(0)); err != nil {
+	base := int32(d.table.size())
+	nulls, identity, err := d.stream.read(d.idx, d.defsFrom(0))
+	if err != nil {
 		return err
 	}
-	d.finish(n)
+	if identity {
+		for i := range d.idx {
+			d.idx[i] = base + int32(i)
+		}
+	}
+	d.finishCounted(n, nulls)
 	t := d.table
 	if t.fixedLen >= 0 && d.nulls == 0 {
 		d.size = n * t.fixedLen

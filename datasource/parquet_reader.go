@@ -6,6 +6,7 @@ import (
 	"math/bits"
 	"os"
 	"sync"
+	"sync/atomic"
 
 	"github.com/aloftdb/aloft/catalog"
 	"github.com/apache/arrow-go/v18/arrow"
@@ -183,6 +184,11 @@ func (r *parquetReader) decoder(i int) (columnDecoder, error) {
 // with the general decoders.
 var usePageDecoders = true
 
+// fastChunks and generalChunks count the column chunks opened with the fast
+// page decoders and with the general ones, for tests to check which path a
+// file takes.
+var fastChunks, generalChunks atomic.Int64
+
 // openDecoder opens a column chunk with the fast page decoder when it can
 // read the chunk's encodings, else with the general one.
 func (r *parquetReader) openDecoder(c parquetColumn) (columnDecoder, error) {
@@ -195,8 +201,10 @@ func (r *parquetReader) openDecoder(c parquetColumn) (columnDecoder, error) {
 		if err != nil {
 			return nil, fmt.Errorf("column %s: %w", c.name, err)
 		}
+		fastChunks.Add(1)
 		return newPageDecoder(c, pr), nil
 	}
+	generalChunks.Add(1)
 	cr, err := r.rg.Column(c.leaf)
 	if err != nil {
 		return nil, fmt.Errorf("column %s: %w", c.name, err)

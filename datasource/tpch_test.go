@@ -20,6 +20,9 @@ import (
 const (
 	sf001Dir = "/work/data/sf001"
 	sf1Dir   = "/work/data/sf1"
+	// sf1DuckDBDir holds the same data written by DuckDB: OPTIONAL columns,
+	// PLAIN_DICTIONARY, PLAIN keys and prices, one page per column chunk.
+	sf1DuckDBDir = "/work/data/sf1-duckdb"
 )
 
 // TestMatchesPqarrowOnTPCH reads every TPC-H table at SF 0.01 and compares
@@ -155,6 +158,12 @@ func BenchmarkScanLineitemQ1Columns(b *testing.B) {
 	benchScan(b, filepath.Join(sf1Dir, "lineitem.parquet"), q1Columns, nil, nil)
 }
 
+// BenchmarkScanLineitemQ1ColumnsDuckDB is BenchmarkScanLineitemQ1Columns on
+// DuckDB's file.
+func BenchmarkScanLineitemQ1ColumnsDuckDB(b *testing.B) {
+	benchScan(b, filepath.Join(sf1DuckDBDir, "lineitem.parquet"), q1Columns, nil, nil)
+}
+
 // dateRangeFilter keeps rows whose Date32 column at position pos lies in [lo, hi).
 type dateRangeFilter struct {
 	pos    int
@@ -202,12 +211,18 @@ func mustDate(s string) time.Time {
 // the decode paths (int64 keys, decimals, dates, low- and high-cardinality
 // dictionary strings) at once.
 func BenchmarkScanLineitemAllColumns(b *testing.B) {
-	path := filepath.Join(sf1Dir, "lineitem.parquet")
-	names := []string{"l_orderkey", "l_partkey", "l_suppkey", "l_linenumber", "l_quantity",
-		"l_extendedprice", "l_discount", "l_tax", "l_returnflag", "l_linestatus", "l_shipdate",
-		"l_commitdate", "l_receiptdate", "l_shipinstruct", "l_shipmode", "l_comment"}
-	benchScan(b, path, names, nil, nil)
+	benchScan(b, filepath.Join(sf1Dir, "lineitem.parquet"), lineitemColumns, nil, nil)
 }
+
+// BenchmarkScanLineitemAllColumnsDuckDB is BenchmarkScanLineitemAllColumns
+// on DuckDB's file.
+func BenchmarkScanLineitemAllColumnsDuckDB(b *testing.B) {
+	benchScan(b, filepath.Join(sf1DuckDBDir, "lineitem.parquet"), lineitemColumns, nil, nil)
+}
+
+var lineitemColumns = []string{"l_orderkey", "l_partkey", "l_suppkey", "l_linenumber", "l_quantity",
+	"l_extendedprice", "l_discount", "l_tax", "l_returnflag", "l_linestatus", "l_shipdate",
+	"l_commitdate", "l_receiptdate", "l_shipinstruct", "l_shipmode", "l_comment"}
 
 // BenchmarkScanOrdersQ3 reads the orders columns Q3 reads.
 func BenchmarkScanOrdersQ3(b *testing.B) {
