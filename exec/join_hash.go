@@ -44,6 +44,7 @@ type HashJoinExec struct {
 	schema              *arrow.Schema
 	pairSchema          *arrow.Schema // left ++ right: what the filter reads
 	shared              *OncePerTask[*hashJoinTable]
+	leftShared          *OncePerTask[*joinLeftState] // canSwap joins only
 }
 
 // NewHashJoinExec builds an equi-join on leftKeys[i] = rightKeys[i] (keys
@@ -92,6 +93,9 @@ func NewHashJoinExec(left, right Exec, kind logical.JoinKind, leftKeys, rightKey
 		pairSchema: joinOutputSchema(left.Schema(), right.Schema(), logical.JoinInner, ""),
 	}
 	e.shared = NewOncePerTask(left.Partitions(), func(t *hashJoinTable) { t.res.Free() })
+	if e.canSwap() {
+		e.leftShared = NewOncePerTask(left.Partitions(), func(st *joinLeftState) { st.cleanup() })
+	}
 	return e, nil
 }
 
@@ -162,16 +166,20 @@ func (e *HashJoinExec) Execute(ctx *TaskContext, p int) (Stream, error) {
 	if err := checkPartition(e, p); err != nil {
 		return nil, err
 	}
+	bs := ctx.BatchSize
+	if bs <= 0 {
+		bs = DefaultBatchSize
+	}
+	if e.leftShared != nil {
+		// The left partitions are opened by readLeft, on the first Next.
+		return &hashJoinStream{e: e, ctx: ctx, partition: p, batchSize: bs}, nil
+	}
 	left, err := e.left.Execute(ctx, p)
 	if err != nil {
 		if e.mode == JoinCollectBuild {
 			e.shared.Release(ctx)
 		}
 		return nil, err
-	}
-	bs := ctx.BatchSize
-	if bs <= 0 {
-		bs = DefaultBatchSize
 	}
 	return &hashJoinStream{e: e, ctx: ctx, partition: p, left: left, batchSize: bs}, nil
 }
@@ -232,6 +240,12 @@ func (e *HashJoinExec) hashJoinBuild(ctx *TaskContext, partitions []int, name st
 		res.Free()
 		return nil, fmt.Errorf("%s build side: %w", name, err)
 	}
+	return indexJoinTable(c, res, name)
+}
+
+// indexJoinTable builds the hash table over collected rows; res holds the
+// collected memory and is freed on error.
+func indexJoinTable(c *joinCollected, res *Reservation, name string) (*hashJoinTable, error) {
 	t := &hashJoinTable{cols: c.cols, keys: c.keys, rows: c.rows, res: res}
 	size := 16
 	for size < t.rows+t.rows/2 {
@@ -252,50 +266,7 @@ func (e *HashJoinExec) hashJoinBuild(ctx *TaskContext, partitions []int, name st
 	}
 	t.slots = make([]hashSlot, size)
 	t.mask = uint64(size - 1)
-	nullRow := hashAnyNull(t.keys, t.rows)
-	slotOfRow := make([]uint32, t.rows)
-	multi := 0 // rows in slots with count > 1
-	for i := 0; i < t.rows; i++ {
-		if nullRow != nil && nullRow[i] {
-			t.nullKeyRows = append(t.nullKeyRows, int32(i))
-			continue
-		}
-		si := t.slotOf(keys[i])
-		sl := &t.slots[si]
-		slotOfRow[i] = uint32(si)
-		switch sl.count {
-		case 0:
-			sl.key, sl.start, sl.count = keys[i], uint32(i), 1
-			continue
-		case 1:
-			multi += 2
-		default:
-			multi++
-		}
-		sl.count++
-	}
-	t.hasNullKey = len(t.nullKeyRows) > 0
-	if multi > 0 {
-		// Lay the duplicate keys' rows out contiguously, in input order:
-		// start first points past each range, then is decremented per row.
-		t.perm = make([]uint32, multi)
-		pos := uint32(0)
-		for i := range t.slots {
-			if sl := &t.slots[i]; sl.count > 1 {
-				pos += sl.count
-				sl.start = pos
-			}
-		}
-		for i := t.rows - 1; i >= 0; i-- {
-			if nullRow != nil && nullRow[i] {
-				continue
-			}
-			if sl := &t.slots[slotOfRow[i]]; sl.count > 1 {
-				sl.start--
-				t.perm[sl.start] = uint32(i)
-			}
-		}
-	}
+	t.index(keys, hashAnyNull(t.keys, t.rows))
 	// Return what the table no longer holds: the per-row hashes reserved
 	// while collecting, slotOfRow, and the unused part of perm.
 	res.Shrink(int64(8*t.rows + 4*t.rows + 4*(t.rows-len(t.perm))))
@@ -330,6 +301,10 @@ type hashJoinStream struct {
 
 	pi, bi []int32
 	keep   []bool
+
+	// canSwap joins: the outcome of reading ahead the left side.
+	leftState *joinLeftState
+	swapRows  []int32 // swapped: this partition's result rows still to emit
 }
 
 func (s *hashJoinStream) Close() {
@@ -341,6 +316,10 @@ func (s *hashJoinStream) Close() {
 		return
 	}
 	s.released = true
+	if s.e.leftShared != nil {
+		s.e.leftShared.Release(s.ctx)
+	}
+	s.leftState = nil
 	if s.e.mode == JoinCollectBuild {
 		s.e.shared.Release(s.ctx)
 	} else if s.table != nil {
@@ -352,6 +331,21 @@ func (s *hashJoinStream) Close() {
 func (s *hashJoinStream) Next() (arrow.RecordBatch, error) {
 	if s.done || s.released {
 		return nil, nil
+	}
+	if s.e.leftShared != nil && s.leftState == nil {
+		st, err := s.e.leftShared.Get(s.ctx, func() (*joinLeftState, error) { return s.e.readLeft(s.ctx) })
+		if err != nil {
+			return nil, err
+		}
+		s.leftState = st
+		if st.swapped {
+			s.swapRows = st.share(s.partition, s.e.Partitions())
+		} else {
+			s.left = st.claim(s.partition)
+		}
+	}
+	if s.leftState != nil && s.leftState.swapped {
+		return s.swapNext()
 	}
 	if s.table == nil {
 		if err := s.build(); err != nil {
@@ -607,14 +601,34 @@ func (s *hashJoinStream) probeStep() (arrow.RecordBatch, error) {
 // gatherPairs builds left[pi] ++ right[bi] (index -1: NULL).
 func (s *hashJoinStream) gatherPairs(pi, bi []int32) ([]arrow.Array, error) {
 	cols := make([]arrow.Array, 0, s.e.pairSchema.NumFields())
-	cols, err := joinTakeAll(s.batch.Columns(), pi, cols)
-	if err != nil {
+	var err error
+	if lo, ok := joinContiguous(pi); ok {
+		// Every probe row of a range matched once (a foreign-key join):
+		// the left columns are a zero-copy slice of the batch.
+		for _, c := range s.batch.Columns() {
+			cols = append(cols, array.NewSlice(c, lo, lo+int64(len(pi))))
+		}
+	} else if cols, err = joinTakeAll(s.batch.Columns(), pi, cols); err != nil {
 		return nil, fmt.Errorf("HashJoinExec: %w", err)
 	}
 	if cols, err = joinTakeAll(s.table.cols, bi, cols); err != nil {
 		return nil, fmt.Errorf("HashJoinExec: %w", err)
 	}
 	return cols, nil
+}
+
+// joinContiguous reports whether idx is lo, lo+1, ..., lo+len(idx)-1.
+func joinContiguous(idx []int32) (int64, bool) {
+	if len(idx) == 0 || idx[0] < 0 {
+		return 0, false
+	}
+	lo := idx[0]
+	for k, i := range idx {
+		if i != lo+int32(k) {
+			return 0, false
+		}
+	}
+	return int64(lo), true
 }
 
 // filterPairs evaluates the residual filter on the candidate pairs, keeps
