@@ -5,8 +5,11 @@
 - write_csv(): a query result as CSV in the format of the reference answers
   (header row; NULL written as NULL; dates YYYY-MM-DD; decimals and doubles in
   plain notation, no exponent).
+- read_answer(), compare_rows(): the comparison rules of shared/tpch/README.md
+  (as benchmarks/tpch/compare.go implements them).
 """
 
+import csv
 import datetime
 import decimal
 import glob
@@ -108,3 +111,56 @@ def write_csv(path, columns, rows, allow_bool=True):
         f.write(",".join(_csv_field(c) for c in columns) + "\n")
         for row in rows:
             f.write(",".join(_csv_field(format_value(v, allow_bool)) for v in row) + "\n")
+
+
+def format_row(row, allow_bool=True):
+    return [format_value(v, allow_bool) for v in row]
+
+
+def read_answer(path):
+    """Rows of a reference answer CSV, without its header row."""
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    if not rows:
+        raise ValueError(f"{path}: no header row")
+    return rows[1:]
+
+
+_REL = decimal.Decimal("1e-9")
+_ABS_BIG = decimal.Decimal("0.006")
+_ABS_SMALL = decimal.Decimal("1e-5")
+
+
+def _number(s):
+    try:
+        d = decimal.Decimal(s)
+    except decimal.InvalidOperation:
+        return None
+    return d if d.is_finite() else None
+
+
+def values_equal(got, want):
+    """Text, dates and NULL exactly; numbers within relative 1e-9, or absolute
+    0.006 for a reference of magnitude >= 1, or 1e-5 below 1."""
+    if got == want:
+        return True
+    g, w = _number(got), _number(want)
+    if g is None or w is None:
+        return False
+    d = abs(g - w)
+    if w != 0 and d / abs(w) <= _REL:
+        return True
+    return d <= (_ABS_BIG if abs(w) >= 1 else _ABS_SMALL)
+
+
+def compare_rows(got, want):
+    """None when equal, else a message naming the first difference."""
+    for i, (g, w) in enumerate(zip(got, want)):
+        if len(g) != len(w):
+            return f"row {i + 1}: got {len(g)} columns, want {len(w)}"
+        for j, (a, b) in enumerate(zip(g, w)):
+            if not values_equal(a, b):
+                return f"row {i + 1}: column {j + 1}: got {a!r}, want {b!r}"
+    if len(got) != len(want):
+        return f"got {len(got)} rows, want {len(want)}"
+    return None

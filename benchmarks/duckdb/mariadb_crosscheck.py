@@ -38,13 +38,15 @@ databases aloft_ci and aloft_bin.) Stop the server with
 """
 
 import argparse
-import csv
-import decimal
 import glob
 import os
 import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from duckdb_common import compare_rows, read_answer  # noqa: E402
 
 DATABASES = {"aloft_ci": "utf8mb4_general_ci", "aloft_bin": "utf8mb4_bin"}
 
@@ -118,36 +120,8 @@ def load(args):
         print(f"loaded {db} ({collation})")
 
 
-def as_number(s):
-    try:
-        return decimal.Decimal(s)
-    except decimal.InvalidOperation:
-        return None
-
-
-def same(got, want):
-    """The comparison rules of shared/tpch/README.md."""
-    if got == want:
-        return True
-    g, w = as_number(got), as_number(want)
-    if g is None or w is None:
-        return False
-    d = abs(g - w)
-    if w != 0 and d / abs(w) <= decimal.Decimal("1e-9"):
-        return True
-    return d <= (decimal.Decimal("0.006") if abs(w) >= 1 else decimal.Decimal("1e-5"))
-
-
 def compare(got, want):
-    if len(got) != len(want):
-        return f"{len(got)} rows, want {len(want)}"
-    for i, (g, w) in enumerate(zip(got, want)):
-        if len(g) != len(w):
-            return f"row {i + 1}: {len(g)} columns, want {len(w)}"
-        for j, (a, b) in enumerate(zip(g, w)):
-            if not same(a.strip(), b.strip()):
-                return f"row {i + 1} column {j + 1}: got {a!r}, want {b!r}"
-    return None
+    return compare_rows(got, want)
 
 
 def main(argv=None):
@@ -162,8 +136,7 @@ def main(argv=None):
             continue
         with open(os.path.join(args.queries, f), encoding="utf-8") as fh:
             sql = fh.read()
-        with open(os.path.join(args.answers, name + ".csv"), newline="", encoding="utf-8") as fh:
-            want = list(csv.reader(fh))[1:]
+        want = read_answer(os.path.join(args.answers, name + ".csv"))
         for db in DATABASES:
             p = mariadb(args, SQL_MODE + sql, db)
             if p.returncode:
