@@ -190,10 +190,8 @@ func TestInAndNotInWithNulls(t *testing.T) {
 		{name: "IN under OR", sql: "SELECT id FROM t WHERE x IN (SELECT k FROM u) OR y > 35 ORDER BY id", want: "1\n2\n4\n"},
 		// Correlated NOT IN: only the outer row whose own subquery result
 		// holds a NULL is dropped.
-		{name: "correlated NOT IN", sql: "SELECT id FROM o WHERE x NOT IN (SELECT k FROM i WHERE i.tag = o.tag)", want: "1\n",
-			knownBug: "optimizer: a correlated NOT IN uses JoinAntiNullAware, whose NULL check is global, not per outer row (documented gap in decorrelate.go)"},
-		{name: "correlated NOT IN value", sql: "SELECT id, x NOT IN (SELECT k FROM i WHERE i.tag = o.tag) FROM o ORDER BY id", want: "1|true\n2|NULL\n",
-			knownBug: "optimizer: the mark join of a correlated NOT IN sees the NULL of another outer row's group"},
+		{name: "correlated NOT IN", sql: "SELECT id FROM o WHERE x NOT IN (SELECT k FROM i WHERE i.tag = o.tag)", want: "1\n"},
+		{name: "correlated NOT IN value", sql: "SELECT id, x NOT IN (SELECT k FROM i WHERE i.tag = o.tag) FROM o ORDER BY id", want: "1|true\n2|NULL\n"},
 	})
 }
 
@@ -376,11 +374,14 @@ func TestSetOperationsAndSubqueries(t *testing.T) {
 		{name: "correlated COUNT subquery is 0, not NULL", sql: "SELECT id, (SELECT count(*) FROM u WHERE u.k = t.x) FROM t ORDER BY id", want: "1|1\n2|2\n3|0\n4|0\n5|0\n"},
 		{name: "empty scalar subquery is NULL", sql: "SELECT (SELECT v FROM u WHERE k = 99), 1", want: "NULL|1\n"},
 		{name: "scalar subquery in WHERE", sql: "SELECT id FROM t WHERE y > (SELECT avg(y) FROM t) ORDER BY id", want: "3\n4\n"},
-		{name: "scalar subquery with more than one row", sql: "SELECT (SELECT v FROM u)", err: "more than 1 row",
-			knownBug: "optimizer: an uncorrelated scalar subquery returning several rows becomes a cross join that multiplies the outer rows (documented gap in decorrelate.go)"},
-		{name: "scalar subquery with more than one row in WHERE", sql: "SELECT id FROM t WHERE x = (SELECT k FROM u)", err: "more than 1 row",
-			knownBug: "optimizer: x = (SELECT k FROM u) becomes an inner join and returns id 2 twice instead of failing"},
-		{name: "correlated scalar subquery with more than one row", sql: "SELECT id, (SELECT v FROM u WHERE u.k = t.x) FROM t ORDER BY id", err: "more than 1 row",
-			knownBug: "optimizer: a correlated scalar subquery with two matches duplicates the outer row"},
+		{name: "scalar subquery with more than one row", sql: "SELECT (SELECT v FROM u)", err: "more than 1 row"},
+		{name: "scalar subquery with more than one row in WHERE", sql: "SELECT id FROM t WHERE x = (SELECT k FROM u)", err: "more than 1 row"},
+		{name: "non-equality correlated COUNT", sql: "SELECT id, (SELECT count(*) FROM t AS x WHERE x.y < t.y) FROM t ORDER BY id", want: "1|0\n2|0\n3|1\n4|2\n5|0\n"},
+		{name: "non-equality correlated COUNT in WHERE", sql: "SELECT id FROM t WHERE (SELECT count(*) FROM t AS x WHERE x.y < t.y) >= 1 ORDER BY id", want: "3\n4\n"},
+		{name: "NULL-safe correlation matches NULL outer values", sql: "SELECT id, (SELECT count(*) FROM t AS x WHERE x.x <=> t.x AND x.id <> t.id) FROM t ORDER BY id", want: "1|0\n2|0\n3|1\n4|0\n5|1\n"},
+		{name: "non-equality EXISTS under OR", sql: "SELECT id FROM t WHERE id = 5 OR EXISTS (SELECT 1 FROM u WHERE u.k > t.x) ORDER BY id", want: "1\n5\n"},
+		{name: "correlated scalar subquery with one row each", sql: "SELECT id, (SELECT v FROM u WHERE u.k = t.x AND u.k < 2) FROM t ORDER BY id", want: "1|one\n2|NULL\n3|NULL\n4|NULL\n5|NULL\n"},
+		{name: "correlated IN value with non-equality", sql: "SELECT id, x IN (SELECT k FROM u WHERE u.k >= t.id) FROM t ORDER BY id", want: "1|true\n2|true\n3|false\n4|false\n5|false\n"},
+		{name: "correlated scalar subquery with more than one row", sql: "SELECT id, (SELECT v FROM u WHERE u.k = t.x) FROM t ORDER BY id", err: "more than 1 row"},
 	})
 }

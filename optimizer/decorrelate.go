@@ -21,10 +21,20 @@ import (
 // Subqueries are processed inside-out: a subquery's own subqueries are
 // decorrelated before the subquery itself.
 //
-// Known gaps: a scalar subquery that is not guaranteed to return at most one
-// row is joined with a Left (or Inner) join, so more than one row duplicates
-// outer rows instead of raising "Subquery returns more than 1 row"; a
-// correlated NOT IN uses the global NULL semantics of JoinAntiNullAware.
+// Correlation that is not a set of equalities (x.b < t.b, x.k <=> t.k OR
+// ...) is evaluated against the domain of the outer input: the distinct
+// values of the outer columns it reads, joined to the subquery's input with
+// the correlated predicates as the join condition (see domainAggregate).
+// A scalar subquery not known to return at most one row (per outer row when
+// correlated) is checked at run time by an EnforceSingleRow node, which
+// fails with "Subquery returns more than 1 row". A correlated NOT IN, or a
+// correlated IN used as a value, applies its NULL rule per outer row.
+//
+// Known gaps: outer columns under a LIMIT, in a derived table's select list,
+// in ORDER BY, inside an aggregate's arguments, or on the inner side of an
+// outer/semi join of the subquery are not decorrelated (an error, not a wrong
+// answer); non-equality correlation with a column of a query two or more
+// levels out is only supported when no aggregate lies in between.
 type Decorrelate struct{}
 
 func (Decorrelate) Name() string { return "decorrelate" }
@@ -58,6 +68,12 @@ type decorrelator struct {
 	// aggregates that were turned into grouped ones: after the left join an
 	// unmatched outer row sees NULL there, where the subquery gave 0.
 	countCols map[logical.ColumnID]bool
+	// domainSrc is, during one pullUp, the outer input the subquery is
+	// joined to: the distinct values of its correlated columns form the
+	// domain that non-equality correlation is evaluated against.
+	domainSrc logical.Node
+	// domains are the domain nodes built so far.
+	domains map[logical.Node]bool
 }
 
 func (d *decorrelator) plan(n logical.Node) (logical.Node, error) {
@@ -242,12 +258,17 @@ func (d *decorrelator) scalarJoin(input logical.Node, sq *logical.SubqueryExpr, 
 		if innerOK {
 			kind = logical.JoinInner
 		}
+		if !atMostOneRow(sub) {
+			sub = &logical.EnforceSingleRow{Input: sub}
+		}
 		return value, &logical.Join{Left: input, Right: sub, Kind: kind}, nil
 	}
 	// The select list is evaluated above the join, over the aggregate's
 	// columns, so that COUNT over no rows can be patched to 0 first.
 	value, core := peelProjects(sub)
 	d.countCols = map[logical.ColumnID]bool{}
+	d.domainSrc = input
+	single := oneRowPerOuterRow(core)
 	core, preds, err := d.pullUpAll(core, outer, sq)
 	if err != nil {
 		return nil, nil, err
@@ -265,12 +286,36 @@ func (d *decorrelator) scalarJoin(input logical.Node, sq *logical.SubqueryExpr, 
 		kind = logical.JoinInner
 	}
 	value = logical.SubstituteColumns(value, fix)
+	if !single {
+		// The subquery may give an outer row several rows, which must fail
+		// rather than duplicate the row: evaluate it per distinct outer
+		// value, check one row per value, and join that back.
+		used := map[logical.ColumnID]bool{}
+		for _, p := range preds {
+			for id := range logical.ColumnsUsed(p) {
+				if outer[id] {
+					used[id] = true
+				}
+			}
+		}
+		if dom, outerCols, domCols, ok := d.domain(used); ok {
+			j := &logical.Join{Left: dom, Right: core, Kind: logical.JoinInner, Condition: logical.Conjunction(substituteDomain(preds, outerCols, domCols))}
+			keys := make([]logical.ColumnID, len(domCols))
+			var back []logical.Expr
+			for i, c := range domCols {
+				keys[i] = c.ID
+				back = append(back, domainEq(outerCols[i], c, preds))
+			}
+			checked := &logical.EnforceSingleRow{Input: j, Keys: keys}
+			return value, &logical.Join{Left: input, Right: checked, Kind: kind, Condition: logical.Conjunction(back)}, nil
+		}
+	}
 	return value, &logical.Join{Left: input, Right: core, Kind: kind, Condition: logical.Conjunction(preds)}, nil
 }
 
 // semiJoin turns a conjunct-level [NOT] EXISTS / [NOT] IN into a semi or anti join.
 func (d *decorrelator) semiJoin(input logical.Node, sq *logical.SubqueryExpr, negated bool) (logical.Node, error) {
-	core, preds, value, err := d.matchSide(sq)
+	core, preds, value, err := d.matchSide(input, sq)
 	if err != nil {
 		return nil, err
 	}
@@ -294,15 +339,43 @@ func (d *decorrelator) semiJoin(input logical.Node, sq *logical.SubqueryExpr, ne
 		kind = logical.JoinAntiNullAware
 		if !mayBeNull(sq.Input, input.Schema()) && !mayBeNull(value, core.Schema()) {
 			kind = logical.JoinAnti
+		} else if len(preds) > 0 {
+			// Correlated NOT IN: the NULL rule applies to each outer row's
+			// own subquery result, which JoinAntiNullAware cannot see. In a
+			// filter, x NOT IN (S) holds exactly when no row of S has
+			// x = v, v NULL or x NULL: an anti join on that disjunction.
+			match := disjunction(inMatchOrNull(sq.Input, value, input.Schema(), core.Schema()))
+			cond = logical.Conjunction(append([]logical.Expr{match}, preds...))
+			kind = logical.JoinAnti
 		}
 	}
 	return &logical.Join{Left: input, Right: core, Kind: kind, Condition: cond}, nil
 }
 
+// inMatchOrNull returns the disjuncts of "x = v OR v IS NULL OR x IS NULL",
+// leaving out the IS NULL tests of values that cannot be NULL.
+func inMatchOrNull(x, v logical.Expr, outer, inner []logical.Column) []logical.Expr {
+	out := []logical.Expr{&logical.BinaryExpr{Op: logical.OpEq, Left: x, Right: v, Typ: logical.Bool}}
+	out = append(out, nullTests(x, v, outer, inner)...)
+	return out
+}
+
+// nullTests returns "v IS NULL" and "x IS NULL" for those that may be NULL.
+func nullTests(x, v logical.Expr, outer, inner []logical.Column) []logical.Expr {
+	var out []logical.Expr
+	if mayBeNull(v, inner) {
+		out = append(out, &logical.UnaryExpr{Op: logical.OpIsNull, Input: v, Typ: logical.Bool})
+	}
+	if mayBeNull(x, outer) {
+		out = append(out, &logical.UnaryExpr{Op: logical.OpIsNull, Input: x, Typ: logical.Bool})
+	}
+	return out
+}
+
 // markJoin turns EXISTS/IN in a general expression into a LeftMark join and
 // returns the boolean that replaces the subquery.
 func (d *decorrelator) markJoin(input logical.Node, sq *logical.SubqueryExpr) (logical.Expr, logical.Node, error) {
-	core, preds, value, err := d.matchSide(sq)
+	core, preds, value, err := d.matchSide(input, sq)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -320,6 +393,29 @@ func (d *decorrelator) markJoin(input logical.Node, sq *logical.SubqueryExpr) (l
 			op = logical.OpIsNotTrue
 		}
 		out = &logical.UnaryExpr{Op: op, Input: out, Typ: logical.Bool}
+	} else if nulls := nullTests(sq.Input, value, input.Schema(), core.Schema()); len(preds) > 0 && len(nulls) > 0 {
+		// Correlated IN whose values may be NULL: the mark's NULL must come
+		// from the outer row's own subquery result. Two EXISTS marks, one
+		// for a match and one for a NULL comparison, give
+		// CASE WHEN match THEN TRUE WHEN null THEN NULL ELSE FALSE END.
+		eq := &logical.BinaryExpr{Op: logical.OpEq, Left: sq.Input, Right: value, Typ: logical.Bool}
+		m1 := logical.Column{ID: d.ids.Next(), Name: "mark", Type: logical.Bool, Nullable: true}
+		j1 := &logical.Join{Left: input, Right: core, Kind: logical.JoinLeftMark, Condition: logical.Conjunction(append([]logical.Expr{eq}, preds...)), MarkColumn: m1}
+		m2 := logical.Column{ID: d.ids.Next(), Name: "mark", Type: logical.Bool, Nullable: true}
+		j2 := &logical.Join{Left: j1, Right: core, Kind: logical.JoinLeftMark, Condition: logical.Conjunction(append([]logical.Expr{disjunction(nulls)}, preds...)), MarkColumn: m2}
+		var in logical.Expr = &logical.CaseExpr{
+			Whens: []logical.Expr{
+				&logical.UnaryExpr{Op: logical.OpIsTrue, Input: m1.Ref(), Typ: logical.Bool},
+				&logical.UnaryExpr{Op: logical.OpIsTrue, Input: m2.Ref(), Typ: logical.Bool},
+			},
+			Thens: []logical.Expr{logical.TrueLiteral(), &logical.Literal{Value: nil, Typ: logical.Bool}},
+			Else:  logical.FalseLiteral(),
+			Typ:   logical.Bool,
+		}
+		if sq.Negated {
+			in = &logical.UnaryExpr{Op: logical.OpNot, Input: in, Typ: logical.Bool}
+		}
+		return in, j2, nil
 	} else {
 		eq := &logical.BinaryExpr{Op: logical.OpEq, Left: sq.Input, Right: value, Typ: logical.Bool}
 		cond = logical.Conjunction(append([]logical.Expr{eq}, preds...))
@@ -335,11 +431,12 @@ func (d *decorrelator) markJoin(input logical.Node, sq *logical.SubqueryExpr) (l
 // IN subquery: the decorrelated plan without its correlated predicates, those
 // predicates, and for IN the compared value. core is nil when an EXISTS
 // subquery always returns a row.
-func (d *decorrelator) matchSide(sq *logical.SubqueryExpr) (core logical.Node, preds []logical.Expr, value logical.Expr, err error) {
+func (d *decorrelator) matchSide(input logical.Node, sq *logical.SubqueryExpr) (core logical.Node, preds []logical.Expr, value logical.Expr, err error) {
 	sub, outer, err := d.prepare(sq)
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	d.domainSrc = input
 	if sq.Kind == logical.SubqueryExists {
 		// The select list and ORDER BY do not matter to EXISTS, nor does a
 		// LIMIT that keeps at least one row.
@@ -415,6 +512,48 @@ func exactlyOneRow(n logical.Node) bool {
 	return false
 }
 
+// oneRowPerOuterRow reports whether a correlated scalar subquery plan
+// (before its correlation is pulled up) gives each outer row at most one
+// row: an aggregate without GROUP BY (grouped by the correlation alone once
+// decorrelated), or a plan with at most one row.
+func oneRowPerOuterRow(n logical.Node) bool {
+	for {
+		switch m := n.(type) {
+		case *logical.Sort:
+			n = m.Input
+			continue
+		case *logical.Project:
+			n = m.Input
+			continue
+		case *logical.Aggregate:
+			return len(m.GroupBy) == 0
+		}
+		return atMostOneRow(n)
+	}
+}
+
+// atMostOneRow reports whether n never produces more than one row.
+func atMostOneRow(n logical.Node) bool {
+	if exactlyOneRow(n) {
+		return true
+	}
+	switch n := n.(type) {
+	case *logical.EnforceSingleRow:
+		return true
+	case *logical.Limit:
+		return n.Count >= 0 && n.Count <= 1 || atMostOneRow(n.Input)
+	case *logical.Project:
+		return atMostOneRow(n.Input)
+	case *logical.Sort:
+		return atMostOneRow(n.Input)
+	case *logical.Filter:
+		return atMostOneRow(n.Input)
+	case *logical.Values:
+		return len(n.Rows) <= 1
+	}
+	return false
+}
+
 // mayBeNull conservatively reports whether e can be NULL; column nullability
 // comes from schema when the column is listed there.
 func mayBeNull(e logical.Expr, schema []logical.Column) bool {
@@ -451,10 +590,34 @@ func (d *decorrelator) pullUpAll(n logical.Node, outer map[logical.ColumnID]bool
 	if err != nil {
 		return nil, nil, fmt.Errorf("unsupported correlated subquery: %s: %w", sq, err)
 	}
-	if refsOuter(out, outer) {
+	if d.refsOuterOutsideDomains(out, outer) {
 		return nil, nil, fmt.Errorf("unsupported correlated subquery: %s: outer columns are referenced where they cannot be pulled up", sq)
 	}
 	return out, preds, nil
+}
+
+// refsOuterOutsideDomains is refsOuter that does not look into the domains
+// built from the outer input (which read the outer columns legitimately).
+func (d *decorrelator) refsOuterOutsideDomains(n logical.Node, outer map[logical.ColumnID]bool) bool {
+	if d.domains[n] {
+		return false
+	}
+	for _, e := range logical.NodeExprs(n) {
+		if logical.ReferencesAny(e, outer) {
+			return true
+		}
+		for id := range logical.OuterColumns(&logical.Filter{Input: &logical.Values{}, Predicate: e}) {
+			if outer[id] {
+				return true
+			}
+		}
+	}
+	for _, c := range n.Children() {
+		if d.refsOuterOutsideDomains(c, outer) {
+			return true
+		}
+	}
+	return false
 }
 
 func refsOuter(n logical.Node, outer map[logical.ColumnID]bool) bool {
@@ -620,17 +783,16 @@ func (d *decorrelator) groupByCorrelation(a *logical.Aggregate, in logical.Node,
 	m.Input = in
 	m.GroupBy = append([]logical.Expr(nil), a.GroupBy...)
 	m.GroupColumns = append([]logical.Column(nil), a.GroupColumns...)
+	for _, p := range preds {
+		if !isCorrelationEquality(p, outer) {
+			return d.domainAggregate(a, in, preds, outer)
+		}
+	}
 	out := make([]logical.Expr, len(preds))
 	for i, p := range preds {
-		b, ok := p.(*logical.BinaryExpr)
-		if !ok || b.Op != logical.OpEq {
-			return nil, nil, fmt.Errorf("only equality correlation is supported below an aggregate, found %s", p)
-		}
+		b := p.(*logical.BinaryExpr)
 		innerLeft := !logical.ReferencesAny(b.Left, outer) && logical.ReferencesOnly(b.Right, outer)
-		innerRight := !logical.ReferencesAny(b.Right, outer) && logical.ReferencesOnly(b.Left, outer)
-		if !innerLeft && !innerRight {
-			return nil, nil, fmt.Errorf("correlated predicate %s mixes inner and outer columns", p)
-		}
+		innerRight := !innerLeft
 		inner := b.Left
 		if innerRight {
 			inner = b.Right
@@ -659,15 +821,157 @@ func (d *decorrelator) groupByCorrelation(a *logical.Aggregate, in logical.Node,
 		}
 		out[i] = &nb
 	}
-	if len(a.GroupBy) == 0 {
-		if d.countCols == nil {
-			d.countCols = map[logical.ColumnID]bool{}
+	d.noteCounts(a)
+	return &m, out, nil
+}
+
+// noteCounts records the COUNT columns of a scalar aggregate that became a
+// grouped one: an outer row without a group must see 0 there, not NULL.
+func (d *decorrelator) noteCounts(a *logical.Aggregate) {
+	if len(a.GroupBy) != 0 {
+		return
+	}
+	if d.countCols == nil {
+		d.countCols = map[logical.ColumnID]bool{}
+	}
+	for j, agg := range a.Aggs {
+		if agg.Func == logical.AggCount || agg.Func == logical.AggCountStar {
+			d.countCols[a.AggColumns[j].ID] = true
 		}
-		for j, agg := range a.Aggs {
-			if agg.Func == logical.AggCount || agg.Func == logical.AggCountStar {
-				d.countCols[a.AggColumns[j].ID] = true
+	}
+}
+
+// isCorrelationEquality reports whether p is "inner = outer" (or <=>) with
+// one side reading only inner columns and the other only outer ones.
+func isCorrelationEquality(p logical.Expr, outer map[logical.ColumnID]bool) bool {
+	b, ok := p.(*logical.BinaryExpr)
+	if !ok || (b.Op != logical.OpEq && b.Op != logical.OpNullSafeEq) {
+		return false
+	}
+	innerLeft := !logical.ReferencesAny(b.Left, outer) && logical.ReferencesOnly(b.Right, outer)
+	innerRight := !logical.ReferencesAny(b.Right, outer) && logical.ReferencesOnly(b.Left, outer)
+	return innerLeft || innerRight
+}
+
+// domainAggregate handles an aggregate below which the correlation is not
+// a set of equalities (x.b < t.b, x.b = t.b + t.c, ...), the "magic set" way:
+// the domain D of the distinct outer values the predicates read is computed
+// from the outer input, joined to the aggregate's input with the predicates
+// as the join condition, and the aggregate is grouped by D's columns too.
+// What is pulled up is then "outer <=> domain column" for each of them.
+func (d *decorrelator) domainAggregate(a *logical.Aggregate, in logical.Node, preds []logical.Expr, outer map[logical.ColumnID]bool) (logical.Node, []logical.Expr, error) {
+	if d.domainSrc == nil {
+		return nil, nil, fmt.Errorf("non-equality correlation below an aggregate without an outer input")
+	}
+	used := map[logical.ColumnID]bool{}
+	for _, p := range preds {
+		for id := range logical.ColumnsUsed(p) {
+			if outer[id] {
+				used[id] = true
 			}
 		}
 	}
+	dom, outerCols, domCols, ok := d.domain(used)
+	if !ok {
+		return nil, nil, fmt.Errorf("non-equality correlation with a column of an enclosing query below an aggregate")
+	}
+	m := *a
+	m.GroupBy = append([]logical.Expr(nil), a.GroupBy...)
+	m.GroupColumns = append([]logical.Column(nil), a.GroupColumns...)
+	var out []logical.Expr
+	for i, c := range outerCols {
+		gc := logical.Column{ID: d.ids.Next(), Name: c.Name, Type: c.Type, Nullable: c.Nullable}
+		m.GroupBy = append(m.GroupBy, domCols[i].Ref())
+		m.GroupColumns = append(m.GroupColumns, gc)
+		out = append(out, domainEq(c, gc, preds))
+	}
+	m.Input = &logical.Join{Left: dom, Right: in, Kind: logical.JoinInner, Condition: logical.Conjunction(substituteDomain(preds, outerCols, domCols))}
+	d.noteCounts(a)
 	return &m, out, nil
+}
+
+// domain builds the distinct values of the outer columns in used, read from
+// the outer input; ok is false when some of them are not its columns.
+func (d *decorrelator) domain(used map[logical.ColumnID]bool) (dom logical.Node, outerCols, domCols []logical.Column, ok bool) {
+	if d.domainSrc == nil {
+		return nil, nil, nil, false
+	}
+	agg := &logical.Aggregate{Input: d.domainSrc}
+	n := 0
+	for _, c := range d.domainSrc.Schema() { // schema order: deterministic
+		if !used[c.ID] {
+			continue
+		}
+		n++
+		dc := logical.Column{ID: d.ids.Next(), Name: c.Name, Type: c.Type, Nullable: c.Nullable}
+		agg.GroupBy = append(agg.GroupBy, c.Ref())
+		agg.GroupColumns = append(agg.GroupColumns, dc)
+		outerCols = append(outerCols, c)
+		domCols = append(domCols, dc)
+	}
+	if n != len(used) {
+		return nil, nil, nil, false
+	}
+	if d.domains == nil {
+		d.domains = map[logical.Node]bool{}
+	}
+	d.domains[agg] = true
+	return agg, outerCols, domCols, true
+}
+
+// domainEq matches an outer column with its domain value: NULL with NULL
+// (<=>, which only a nested loop join evaluates), unless the correlated
+// predicates are never true for a NULL there: then an outer row with NULL
+// sees the subquery over no rows, which is what no match gives, and a plain
+// equality (a hash join key) will do.
+func domainEq(outer, dom logical.Column, preds []logical.Expr) logical.Expr {
+	op := logical.OpEq
+	if outer.Nullable && !nullRejects(preds, outer.ID) {
+		op = logical.OpNullSafeEq
+	}
+	return &logical.BinaryExpr{Op: op, Left: outer.Ref(), Right: dom.Ref(), Typ: logical.Bool}
+}
+
+// nullRejects reports whether some conjunct of preds is never true when
+// column id is NULL.
+func nullRejects(preds []logical.Expr, id logical.ColumnID) bool {
+	var strict func(e logical.Expr) bool // NULL whenever id is NULL
+	strict = func(e logical.Expr) bool {
+		switch e := e.(type) {
+		case *logical.ColumnRef:
+			return e.ID == id
+		case *logical.BinaryExpr:
+			if e.Op.IsArithmetic() || (e.Op.IsComparison() && e.Op != logical.OpNullSafeEq) {
+				return strict(e.Left) || strict(e.Right)
+			}
+		case *logical.UnaryExpr:
+			if e.Op == logical.OpNeg || e.Op == logical.OpNot {
+				return strict(e.Input)
+			}
+		case *logical.CastExpr:
+			return strict(e.Input)
+		}
+		return false
+	}
+	for _, p := range preds {
+		for _, c := range logical.SplitConjuncts(p) {
+			if b, ok := c.(*logical.BinaryExpr); ok && b.Op.IsComparison() && b.Op != logical.OpNullSafeEq && strict(b) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// substituteDomain rewrites predicates over outer columns to read the domain.
+func substituteDomain(preds []logical.Expr, outerCols, domCols []logical.Column) []logical.Expr {
+	subst := map[logical.ColumnID]logical.Expr{}
+	for i, c := range outerCols {
+		subst[c.ID] = domCols[i].Ref()
+	}
+	out := make([]logical.Expr, len(preds))
+	for i, p := range preds {
+		out[i] = logical.SubstituteColumns(p, subst)
+	}
+	return out
 }

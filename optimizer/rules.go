@@ -17,6 +17,7 @@ func DefaultRules() []Rule {
 		PushDownFilter{},
 		JoinReorder{},
 		PushDownFilter{},
+		PushDownSemiJoin{},
 		PruneProjections{},
 		PushDownLimit{},
 		FoldConstants{},

@@ -70,21 +70,23 @@ func TestDefaultRulesQ21(t *testing.T) {
 	a := b.agg(filter(cross(s, l1, o, n), where), []string{"s_name"}, aggOf(logical.AggCountStar, nil))
 	plan := &logical.Limit{Input: &logical.Sort{Input: a, Keys: []logical.SortKey{{Expr: a.AggColumns[0].Ref(), Desc: true}}}, Count: 100}
 	out := optimizeAll(t, b, plan)
+	// The semi and anti joins read only l1's columns and move below the
+	// join with orders, onto the smaller input that holds l1.
 	expectPlan(t, out, `
 		Limit: offset=0 count=100
 		  Sort: count_star#44 DESC NULLS LAST
 		    Aggregate: group=[supplier.s_name#8 AS #43] aggs=[count(*) AS #44]
-		      Join: Anti on ((l3.l_orderkey#37 = l1.l_orderkey#25) AND (l3.l_suppkey#39 != l1.l_suppkey#27))
-		        Join: Semi on ((l2.l_orderkey#31 = l1.l_orderkey#25) AND (l2.l_suppkey#33 != l1.l_suppkey#27))
-		          Project: supplier.s_name#8, l1.l_orderkey#25, l1.l_suppkey#27
-		            Join: Inner on (orders.o_orderkey#12 = l1.l_orderkey#25)
-		              Scan: orders [o_orderkey#12]
+		      Project: supplier.s_name#8
+		        Join: Inner on (orders.o_orderkey#12 = l1.l_orderkey#25)
+		          Scan: orders [o_orderkey#12]
+		          Join: Semi on ((l2.l_orderkey#31 = l1.l_orderkey#25) AND (l2.l_suppkey#33 != l1.l_suppkey#27))
+		            Join: Anti on ((l3.l_orderkey#37 = l1.l_orderkey#25) AND (l3.l_suppkey#39 != l1.l_suppkey#27))
 		              Join: Inner on (supplier.s_suppkey#6 = l1.l_suppkey#27)
 		                Scan: lineitem AS l1 [l_orderkey#25, l_suppkey#27, l_commitdate#29, l_receiptdate#30] filters=[(l1.l_receiptdate#30 > l1.l_commitdate#29)]
 		                Join: Inner on (supplier.s_nationkey#7 = nation.n_nationkey#3)
 		                  Scan: supplier [s_suppkey#6, s_nationkey#7, s_name#8]
 		                  Scan: nation [n_nationkey#3, n_name#5] filters=[(nation.n_name#5 = 'SAUDI ARABIA')]
-		          Scan: lineitem AS l2 [l_orderkey#31, l_suppkey#33]
-		        Scan: lineitem AS l3 [l_orderkey#37, l_suppkey#39, l_commitdate#41, l_receiptdate#42] filters=[(l3.l_receiptdate#42 > l3.l_commitdate#41)]
+		              Scan: lineitem AS l3 [l_orderkey#37, l_suppkey#39, l_commitdate#41, l_receiptdate#42] filters=[(l3.l_receiptdate#42 > l3.l_commitdate#41)]
+		            Scan: lineitem AS l2 [l_orderkey#31, l_suppkey#33]
 	`)
 }

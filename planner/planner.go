@@ -95,6 +95,30 @@ func (p *planner) plan(node logical.Node) (exec.Exec, error) {
 		return exec.NewUnionExec(inputs, ArrowSchema(n.Columns))
 	case *logical.Values:
 		return p.planValues(n)
+	case *logical.EnforceSingleRow:
+		input, err := p.plan(n.Input)
+		if err != nil {
+			return nil, err
+		}
+		if input.Partitions() > 1 {
+			input = exec.NewCoalesceExec(input)
+		}
+		if len(n.Keys) == 0 {
+			return exec.NewEnforceSingleRowExec(input), nil
+		}
+		keys := make([]int, len(n.Keys))
+		for i, id := range n.Keys {
+			keys[i] = -1
+			for j, c := range n.Input.Schema() {
+				if c.ID == id {
+					keys[i] = j
+				}
+			}
+			if keys[i] < 0 {
+				return nil, fmt.Errorf("planner: EnforceSingleRow key #%d is not an input column", id)
+			}
+		}
+		return exec.NewEnforceSingleRowPerKeyExec(input, keys), nil
 	}
 	return nil, fmt.Errorf("planner: unsupported logical node %T (%s)", node, node)
 }
