@@ -45,6 +45,11 @@ func WithChildren(e exec.Exec, children []exec.Exec) (exec.Exec, error) {
 		return exec.NewLimitExec(children[0], x.Offset(), x.Count()), nil
 	case *exec.LocalLimitExec:
 		return exec.NewLocalLimitExec(children[0], x.Count()), nil
+	case *exec.EnforceSingleRowExec:
+		if len(x.Keys()) == 0 {
+			return exec.NewEnforceSingleRowExec(children[0]), nil
+		}
+		return exec.NewEnforceSingleRowPerKeyExec(children[0], x.Keys()), nil
 	case *exec.UnionExec:
 		return exec.NewUnionExec(children, x.Schema())
 	case *exec.RepartitionExec:

@@ -33,3 +33,7 @@ func (e *LocalLimitExec) Count() int64 { return e.count }
 
 // Batches are the batches the operator produces.
 func (e *ValuesExec) Batches() []arrow.RecordBatch { return e.batches }
+
+// Keys are the key column indexes of a per-key single-row check (nil for
+// the whole-input check).
+func (e *EnforceSingleRowExec) Keys() []int { return e.keys }

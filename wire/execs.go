@@ -30,6 +30,7 @@ const (
 	KindValues              = 12
 	KindRepartition         = 13
 	KindCoalesce            = 14
+	KindEnforceSingleRow    = 15
 )
 
 // MaxPartitions bounds decoded partition counts.
@@ -46,6 +47,7 @@ func init() {
 	register(KindSortPreservingMerge, encodeMerge, decodeMerge)
 	register(KindLimit, encodeLimit, decodeLimit)
 	register(KindLocalLimit, encodeLocalLimit, decodeLocalLimit)
+	register(KindEnforceSingleRow, encodeEnforceSingleRow, decodeEnforceSingleRow)
 	register(KindUnion, encodeUnion, decodeUnion)
 	register(KindValues, encodeValues, decodeValues)
 	register(KindRepartition, encodeRepartition, decodeRepartition)
@@ -375,6 +377,34 @@ func decodeLimit(d *Decoder, children []exec.Exec) (exec.Exec, error) {
 		return nil, nil
 	}
 	return exec.NewLimitExec(children[0], offset, count), nil
+}
+
+func encodeEnforceSingleRow(e *Encoder, x *exec.EnforceSingleRowExec) error {
+	keys := x.Keys()
+	e.Count(len(keys))
+	for _, k := range keys {
+		e.Varint(int64(k))
+	}
+	return nil
+}
+
+func decodeEnforceSingleRow(d *Decoder, children []exec.Exec) (exec.Exec, error) {
+	if err := WantChildren(children, 1, "EnforceSingleRowExec"); err != nil {
+		return nil, err
+	}
+	width := int64(len(children[0].Schema().Fields()))
+	n := d.Count("single-row keys", 1)
+	keys := make([]int, 0, n)
+	for i := 0; i < n && d.err == nil; i++ {
+		keys = append(keys, int(d.Int("single-row key", 0, width-1)))
+	}
+	if d.err != nil {
+		return nil, nil
+	}
+	if len(keys) == 0 {
+		return exec.NewEnforceSingleRowExec(children[0]), nil
+	}
+	return exec.NewEnforceSingleRowPerKeyExec(children[0], keys), nil
 }
 
 func encodeLocalLimit(e *Encoder, x *exec.LocalLimitExec) error {

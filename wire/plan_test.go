@@ -316,6 +316,8 @@ func TestOperators(t *testing.T) {
 		exec.NewSortPreservingMergeExec(exec.NewSortExec(exec.NewRepartitionExec(left, nil, 2), keys, -1), keys, -1),
 		exec.NewLimitExec(exec.NewCoalesceExec(exec.NewLocalLimitExec(exec.NewRepartitionExec(left, nil, 2), 3)), 0, -1),
 		exec.NewValuesExec(left.Schema(), nil),
+		exec.NewEnforceSingleRowExec(exec.NewLimitExec(exec.NewCoalesceExec(left), 0, 1)),
+		exec.NewEnforceSingleRowPerKeyExec(exec.NewCoalesceExec(left), []int{0}),
 		exec.NewFilterExec(left, compile(t, &logical.BinaryExpr{Op: logical.OpGt, Left: lc[0].Ref(), Right: &logical.Literal{Value: int64(2), Typ: logical.Int64}, Typ: logical.Bool}, lc)),
 	)
 	union, err := exec.NewUnionExec([]exec.Exec{left, exec.NewRepartitionExec(left, nil, 2), left}, nil)
