@@ -12,6 +12,11 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
+// Take gathers src[idx[k]] for every k into a new array; idx -1 yields
+// NULL. Operators outside this package (the shuffle writer) use it to split
+// batches by partition.
+func Take(src arrow.Array, idx []int32) (arrow.Array, error) { return joinTake(src, idx) }
+
 // joinTake gathers src[idx[k]] for every k into a new array; idx -1 yields
 // NULL. It is type-specialised for the fixed-width, boolean and string
 // layouts the engine uses and falls back to Arrow's Take kernel otherwise.

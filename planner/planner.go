@@ -22,11 +22,6 @@ import (
 type Options struct {
 	// Partitions is the parallelism of scans and of hash-partitioned operators.
 	Partitions int
-	// BroadcastRowLimit: a join whose build (right) side is estimated at no
-	// more rows than this is planned as a collect-build (broadcast) hash join;
-	// larger build sides are too, on one node, unless the join kind needs
-	// partitioning. Kept for the distributed planner.
-	BroadcastRowLimit int64
 }
 
 // Plan builds the physical plan for an optimized logical plan. The result

@@ -114,7 +114,7 @@ func writeSplit(w *Writer, b arrow.RecordBatch, perm []int32, begin, end []int, 
 	cols := make([]arrow.Array, b.NumCols())
 	for i, c := range b.Columns() {
 		var err error
-		if cols[i], err = takeColumn(c, perm); err != nil {
+		if cols[i], err = exec.Take(c, perm); err != nil {
 			return fmt.Errorf("shuffle: splitting batch: %w", err)
 		}
 	}
