@@ -36,6 +36,8 @@ Apache Arrow. This release runs queries on a single node.`,
 	root.PersistentFlags().String("config", "", "config file (default: ./aloft.yaml when present)")
 	root.AddCommand(newSQLCmd(), newDatagenCmd(), newBenchCmd(), newVersionCmd())
 	root.AddCommand(newSLTCmd()) // sqllogictest runner (slt.go)
+	root.AddCommand(newServerCmd())
+	root.AddCommand(newCoordinatorCmd(), newExecutorCmd())
 	return root
 }
 

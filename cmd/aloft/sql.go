@@ -11,10 +11,11 @@ import (
 
 	"github.com/aloftdb/aloft/cli"
 	"github.com/aloftdb/aloft/conf"
+	"github.com/aloftdb/aloft/flight"
 )
 
 func newSQLCmd() *cobra.Command {
-	var dataDir, execText, file, format string
+	var dataDir, execText, file, format, connect string
 	cmd := &cobra.Command{
 		Use:   "sql",
 		Short: "Run SQL: statements from -e or -f, a script on stdin, or an interactive shell",
@@ -32,12 +33,24 @@ func newSQLCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			eng, err := newEngine(cfg, dataDir)
-			if err != nil {
-				return err
+			var exec cli.ExecFunc
+			if connect != "" {
+				// Statements run on a Flight SQL server (flight.Client.Execute).
+				c, err := flight.Dial(connect)
+				if err != nil {
+					return err
+				}
+				defer c.Close()
+				exec = c.Execute
+			} else {
+				eng, err := newEngine(cfg, dataDir)
+				if err != nil {
+					return err
+				}
+				exec = execFunc(eng)
 			}
 			sh := &cli.Shell{
-				Exec:   execFunc(eng),
+				Exec:   exec,
 				Out:    cmd.OutOrStdout(),
 				Err:    cmd.ErrOrStderr(),
 				Format: f,
@@ -56,7 +69,11 @@ func newSQLCmd() *cobra.Command {
 			case !readline.IsTerminal(int(os.Stdin.Fd())):
 				return sh.RunReader(ctx, cmd.InOrStdin())
 			}
-			fmt.Fprintf(sh.Out, "Aloft %s SQL shell (%s).\n", version, describeConfig(cfg))
+			if connect != "" {
+				fmt.Fprintf(sh.Out, "Aloft %s SQL shell, connected to %s.\n", version, connect)
+			} else {
+				fmt.Fprintf(sh.Out, "Aloft %s SQL shell (%s).\n", version, describeConfig(cfg))
+			}
 			if dataDir != "" {
 				fmt.Fprintf(sh.Out, "Tables from %s: \\d lists them.\n", dataDir)
 			}
@@ -69,7 +86,9 @@ func newSQLCmd() *cobra.Command {
 	fl.StringVarP(&execText, "execute", "e", "", "run the `SQL` statements and exit")
 	fl.StringVarP(&file, "file", "f", "", "run the statements in `FILE` (- for stdin) and exit")
 	fl.StringVar(&format, "format", "table", "output format: table, csv or json")
+	fl.StringVar(&connect, "connect", "", "run the statements on the Flight SQL server at `grpc://HOST:PORT`")
 	cmd.MarkFlagsMutuallyExclusive("execute", "file")
+	cmd.MarkFlagsMutuallyExclusive("connect", "data")
 	conf.AddFlags(fl)
 	return cmd
 }
