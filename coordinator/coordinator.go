@@ -219,6 +219,12 @@ func (c *Coordinator) Query(ctx context.Context, sqlText string) (*engine.Result
 	return &engine.Result{Schema: schema, Batches: batches, Elapsed: time.Since(start)}, nil
 }
 
+// Execute is Query: it makes the coordinator a flight.Runner, so that a
+// Flight SQL server runs its clients' statements on the cluster.
+func (c *Coordinator) Execute(ctx context.Context, sqlText string) (*engine.Result, error) {
+	return c.Query(ctx, sqlText)
+}
+
 // service is the coordinator's Flight service: the registry's actions.
 type service struct {
 	flight.BaseFlightServer

@@ -67,9 +67,9 @@ func toStatus(err error) error {
 	return status.Error(codes.Internal, msg)
 }
 
-// execute runs sqlText on eng. It never panics, and its error is a gRPC
-// status error (toStatus).
-func execute(ctx context.Context, eng *engine.Engine, sqlText string) (res *engine.Result, err error) {
+// execute runs sqlText on run; eng's catalog classifies its errors. It
+// never panics, and its error is a gRPC status error (toStatus).
+func execute(ctx context.Context, run Runner, eng *engine.Engine, sqlText string) (res *engine.Result, err error) {
 	defer recoverTo(&err)
 	stmts, err := sql.Parse(sqlText)
 	if err != nil {
@@ -78,7 +78,7 @@ func execute(ctx context.Context, eng *engine.Engine, sqlText string) (res *engi
 	if len(stmts) == 0 {
 		return nil, status.Error(codes.InvalidArgument, "no SQL statement given")
 	}
-	res, err = eng.Execute(ctx, sqlText)
+	res, err = run.Execute(ctx, sqlText)
 	if err != nil {
 		if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
 			err = fmt.Errorf("%w: %v", ctx.Err(), err)

@@ -46,6 +46,18 @@ type Options struct {
 	// MaxResults bounds the results waiting for their DoGet; when full, the
 	// oldest is dropped (default 64).
 	MaxResults int
+	// Runner, when set, runs the statements (a cluster's coordinator);
+	// the engine given to NewServer still answers the catalog listing
+	// (GetTables), GetSchema's planning and error classification, so it
+	// must hold the same catalog (coordinator.Coordinator.Engine).
+	// Default: the engine itself.
+	Runner Runner
+}
+
+// Runner runs SQL text: *engine.Engine, or a coordinator that runs queries
+// on its executors.
+type Runner interface {
+	Execute(ctx context.Context, sql string) (*engine.Result, error)
 }
 
 // Server serves Flight SQL on an engine. A query runs when its FlightInfo is
@@ -54,11 +66,16 @@ type Options struct {
 type Server struct {
 	flightsql.BaseServer
 	eng     *engine.Engine
+	run     Runner
 	results *resultStore
 }
 
-// NewServer returns a Flight SQL server over eng.
+// NewServer returns a Flight SQL server over eng (statements run on
+// opts.Runner when set).
 func NewServer(eng *engine.Engine, opts Options) (*Server, error) {
+	if eng == nil {
+		return nil, fmt.Errorf("flight: nil engine")
+	}
 	if opts.Name == "" {
 		opts.Name = "Aloft"
 	}
@@ -71,7 +88,11 @@ func NewServer(eng *engine.Engine, opts Options) (*Server, error) {
 	if opts.MaxResults <= 0 {
 		opts.MaxResults = 64
 	}
-	s := &Server{eng: eng, results: newResultStore(opts.ResultTTL, opts.MaxResults)}
+	run := opts.Runner
+	if run == nil {
+		run = eng
+	}
+	s := &Server{eng: eng, run: run, results: newResultStore(opts.ResultTTL, opts.MaxResults)}
 	s.Alloc = memory.DefaultAllocator
 	for id, v := range map[flightsql.SqlInfo]any{
 		flightsql.SqlInfoFlightSqlServerName:         opts.Name,
@@ -98,7 +119,7 @@ var emptySchema = arrow.NewSchema(nil, nil)
 // ticket is the handle of the waiting result.
 func (s *Server) GetFlightInfoStatement(ctx context.Context, cmd flightsql.StatementQuery, desc *flight.FlightDescriptor) (_ *flight.FlightInfo, err error) {
 	defer recoverTo(&err)
-	res, err := execute(ctx, s.eng, cmd.GetQuery())
+	res, err := execute(ctx, s.run, s.eng, cmd.GetQuery())
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +167,7 @@ func (s *Server) DoGetStatement(ctx context.Context, ticket flightsql.StatementQ
 // affected: the count of "N rows inserted/updated/deleted", 0 for DDL.
 func (s *Server) DoPutCommandStatementUpdate(ctx context.Context, cmd flightsql.StatementUpdate) (_ int64, err error) {
 	defer recoverTo(&err)
-	res, err := execute(ctx, s.eng, cmd.GetQuery())
+	res, err := execute(ctx, s.run, s.eng, cmd.GetQuery())
 	if err != nil {
 		return 0, err
 	}
@@ -353,7 +374,7 @@ func planSchema(ctx context.Context, eng *engine.Engine, sqlText string) (_ *arr
 		}
 		return plan.Schema(), nil
 	case *sql.ShowTables, *sql.Describe, *sql.Explain:
-		res, err := execute(ctx, eng, sqlText)
+		res, err := execute(ctx, eng, eng, sqlText)
 		if err != nil {
 			return nil, err
 		}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/aloftdb/aloft/conf"
 	"github.com/aloftdb/aloft/coordinator"
+	"github.com/aloftdb/aloft/flight"
 )
 
 // envClusterSecret sets the cluster secret (cluster.secret) when --secret
@@ -42,7 +43,8 @@ func signalContext(ctx context.Context) (context.Context, context.CancelFunc) {
 func newCoordinatorCmd() *cobra.Command {
 	var (
 		dataDir, secret, host string
-		port, maxFailures     int
+		port, sqlPort         int
+		maxFailures           int
 		hbInterval, hbTimeout time.Duration
 	)
 	cmd := &cobra.Command{
@@ -51,9 +53,13 @@ func newCoordinatorCmd() *cobra.Command {
 		Long: `Run a cluster coordinator: executors ('aloft executor --coordinator ADDR')
 register and heartbeat with it, and it runs queries on them.
 
-The coordinator's Flight server currently serves only the cluster's internal
-actions (executor registration and heartbeats), which require the cluster
-secret; the Flight SQL endpoint clients connect to is not wired to it yet.
+It listens on two ports: --port is the cluster's internal Flight server
+(executor registration and heartbeats, which require the cluster secret), and
+--sql-port is the Flight SQL endpoint clients connect to
+('aloft sql --connect grpc://HOST:SQL_PORT'). Queries sent there run on the
+registered executors; DDL, SHOW, DESCRIBE and EXPLAIN run on the coordinator.
+The Flight SQL endpoint has no authentication yet: bind it to localhost
+(the default --host) or a trusted network.
 
 The cluster secret comes from --secret or ALOFT_CLUSTER_SECRET. Heartbeat and
 retry settings are flags only for now (not config file keys).`,
@@ -66,6 +72,9 @@ retry settings are flags only for now (not config file keys).`,
 			}
 			if port < 0 || port > 65535 {
 				return fmt.Errorf("--port: %d is not a port", port)
+			}
+			if sqlPort < 0 || sqlPort > 65535 {
+				return fmt.Errorf("--sql-port: %d is not a port", sqlPort)
 			}
 			cfg, err := loadConfig(cmd)
 			if err != nil {
@@ -90,7 +99,18 @@ retry settings are flags only for now (not config file keys).`,
 				return err
 			}
 			defer c.Close()
-			fmt.Fprintf(cmd.OutOrStdout(), "coordinator listening on %s (internal actions only; Ctrl-C stops it)\n", c.Addr())
+			srv, err := flight.NewServer(c.Engine(), flight.Options{Name: "Aloft", Version: version, Runner: c})
+			if err != nil {
+				return err
+			}
+			gs, lis, err := flight.Serve(net.JoinHostPort(host, strconv.Itoa(sqlPort)), srv)
+			if err != nil {
+				return fmt.Errorf("--sql-port: %w", err)
+			}
+			defer gs.Stop()
+			out := cmd.OutOrStdout()
+			fmt.Fprintf(out, "coordinator listening on %s (executors register here)\n", c.Addr())
+			fmt.Fprintf(out, "Flight SQL on grpc://%s (connect with aloft sql --connect grpc://%s; Ctrl-C stops it)\n", lis.Addr(), lis.Addr())
 			ctx, stop := signalContext(cmd.Context())
 			defer stop()
 			<-ctx.Done()
@@ -99,7 +119,8 @@ retry settings are flags only for now (not config file keys).`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&host, "host", "localhost", "`HOST` to listen on (0.0.0.0: every interface)")
-	fl.IntVar(&port, "port", 50050, "`PORT` of the coordinator's Flight server (0: any free port)")
+	fl.IntVar(&port, "port", 50050, "`PORT` of the coordinator's internal Flight server (0: any free port)")
+	fl.IntVar(&sqlPort, "sql-port", 32010, "`PORT` of the Flight SQL endpoint for clients (0: any free port)")
 	fl.StringVar(&dataDir, "data", "", "register every Parquet/CSV file and folder in `DIR` as a table")
 	fl.StringVar(&secret, "secret", "", "cluster `SECRET` (default $"+envClusterSecret+")")
 	fl.DurationVar(&hbInterval, "heartbeat-interval", coordinator.DefaultHeartbeatInterval, "`INTERVAL` executors heartbeat at")

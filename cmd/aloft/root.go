@@ -27,7 +27,8 @@ func newRootCmd() *cobra.Command {
 		Use:   "aloft",
 		Short: "Aloft: a SQL query engine over Parquet, built on Apache Arrow",
 		Long: `Aloft is a vectorized SQL query engine over Parquet and CSV files, built on
-Apache Arrow. This release runs queries on a single node.`,
+Apache Arrow. It runs queries in one process (aloft sql, aloft server) or on a
+coordinator with executors (aloft cluster).`,
 		// Errors are printed once, by main, as "Error: ..."; usage is for
 		// usage errors only.
 		SilenceUsage:  true,
@@ -37,7 +38,7 @@ Apache Arrow. This release runs queries on a single node.`,
 	root.AddCommand(newSQLCmd(), newDatagenCmd(), newBenchCmd(), newVersionCmd())
 	root.AddCommand(newSLTCmd()) // sqllogictest runner (slt.go)
 	root.AddCommand(newServerCmd())
-	root.AddCommand(newCoordinatorCmd(), newExecutorCmd())
+	root.AddCommand(newCoordinatorCmd(), newExecutorCmd(), newClusterCmd())
 	return root
 }
 
