@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"strconv"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/aloftdb/aloft/conf"
 	"github.com/aloftdb/aloft/executor"
+	"github.com/aloftdb/aloft/shuffle"
 )
 
 func newExecutorCmd() *cobra.Command {
@@ -80,6 +83,8 @@ deleted on exit).`,
 				ex.Addr(), ex.Cores(), self.Addr, coordAddr)
 			ctx, stop := signalContext(cmd.Context())
 			defer stop()
+			go logShuffleStats(ctx, cmd.OutOrStdout(), ex.Store())
+			defer func() { printShuffleStats(cmd.OutOrStdout(), ex.Store().Stats()) }()
 			return executor.RegisterAs(ctx, coordAddr, sec, self, hbInterval)
 		},
 	}
@@ -94,4 +99,30 @@ deleted on exit).`,
 	fl.StringVar(&secret, "secret", "", "cluster `SECRET` (default $"+envClusterSecret+")")
 	fl.DurationVar(&hbInterval, "heartbeat-interval", 0, "`INTERVAL` between heartbeats (default: the coordinator's)")
 	return cmd
+}
+
+// logShuffleStats prints the executor's shuffle counters every few seconds
+// while they change, so an operator (or a test reading the logs) can see
+// that shuffle data really crosses processes.
+func logShuffleStats(ctx context.Context, w io.Writer, store *shuffle.Store) {
+	t := time.NewTicker(5 * time.Second)
+	defer t.Stop()
+	var last shuffle.Stats
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			st := store.Stats()
+			if st.BytesWritten != last.BytesWritten || st.BytesServed != last.BytesServed || st.BytesReadLocal != last.BytesReadLocal {
+				printShuffleStats(w, st)
+				last = st
+			}
+		}
+	}
+}
+
+func printShuffleStats(w io.Writer, st shuffle.Stats) {
+	fmt.Fprintf(w, "shuffle: written %d bytes, served to other executors %d bytes, read locally %d bytes, in memory %d, on disk %d\n",
+		st.BytesWritten, st.BytesServed, st.BytesReadLocal, st.BytesInMemory, st.BytesOnDisk)
 }
