@@ -10,6 +10,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
+	"github.com/aloftdb/aloft/distplan"
 	"github.com/aloftdb/aloft/exec"
 	"github.com/aloftdb/aloft/logical"
 	"github.com/aloftdb/aloft/sql"
@@ -44,6 +45,13 @@ func (e *Engine) explain(ctx context.Context, s *sql.Explain) (*Result, error) {
 	}
 	add("logical", logicalPlan)
 	add("physical", exec.Format(phys))
+	if s.Distributed {
+		graph, err := distplan.Cut(phys)
+		if err != nil {
+			return nil, err
+		}
+		add("distributed", graph.Format())
+	}
 	if s.Analyze {
 		start := time.Now()
 		res, err := e.collect(ctx, phys)

@@ -46,16 +46,18 @@ func parseOne(p *parser.Parser, full string, piece stmtPiece) (Statement, error)
 		return parseCreateExternalTable(full, piece, toks)
 	}
 	text := piece.text
-	verbose := false
-	// EXPLAIN [ANALYZE] VERBOSE is not in TiDB's grammar: blank the VERBOSE
-	// word out (keeping offsets for error positions) and remember it.
+	verbose, distributed := false, false
+	// EXPLAIN [ANALYZE] VERBOSE and EXPLAIN DISTRIBUTED are not in TiDB's
+	// grammar: blank the word out (keeping offsets for error positions) and
+	// remember it.
 	if len(toks) >= 2 && toks[0].isWord("EXPLAIN") {
 		i := 1
 		if toks[i].isWord("ANALYZE") && len(toks) > 2 {
 			i++
 		}
-		if toks[i].isWord("VERBOSE") {
-			verbose = true
+		if toks[i].isWord("VERBOSE") || toks[i].isWord("DISTRIBUTED") {
+			verbose = toks[i].isWord("VERBOSE")
+			distributed = !verbose
 			t := toks[i]
 			text = text[:t.offset] + strings.Repeat(" ", len(t.text)) + text[t.offset+len(t.text):]
 		}
@@ -75,6 +77,7 @@ func parseOne(p *parser.Parser, full string, piece stmtPiece) (Statement, error)
 	markRewrittenLateral(st, len(inserted) > 0)
 	if ex, ok := st.(*Explain); ok {
 		ex.Verbose = ex.Verbose || verbose
+		ex.Distributed = distributed
 		if q, ok := ex.Statement.(*Query); ok {
 			q.Text = explainedText(piece.text, toks)
 		}
@@ -88,7 +91,7 @@ func explainedText(text string, toks []token) string {
 	i := 1
 	for i < len(toks) {
 		t := toks[i]
-		if t.isWord("ANALYZE") || t.isWord("VERBOSE") || t.isWord("FORMAT") ||
+		if t.isWord("ANALYZE") || t.isWord("VERBOSE") || t.isWord("DISTRIBUTED") || t.isWord("FORMAT") ||
 			t.kind == tokString || t.kind == tokPunct && t.text == "=" {
 			i++
 			continue

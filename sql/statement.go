@@ -44,11 +44,13 @@ type ShowTables struct{}
 // Describe is DESCRIBE name (also DESC name, SHOW COLUMNS FROM name).
 type Describe struct{ Name string }
 
-// Explain is EXPLAIN [ANALYZE] [VERBOSE] statement.
+// Explain is EXPLAIN [ANALYZE] [VERBOSE] statement, or EXPLAIN DISTRIBUTED
+// statement (the plan cut into stages, as the coordinator runs it).
 type Explain struct {
-	Statement Statement
-	Analyze   bool
-	Verbose   bool
+	Statement   Statement
+	Analyze     bool
+	Verbose     bool
+	Distributed bool
 }
 
 func (*Query) statement()               {}
