@@ -33,6 +33,10 @@ type Options struct {
 	MemoryLimit int64
 	// BatchSize is the target rows per batch (default exec.DefaultBatchSize).
 	BatchSize int
+	// StagePlan prints a physical plan cut into stages, for EXPLAIN
+	// DISTRIBUTED (distplan's cut, wired in by the command line: the engine
+	// does not depend on the distributed packages). Nil disables it.
+	StagePlan func(plan exec.Exec) (string, error)
 }
 
 // Engine executes statements against its catalog. It is safe for concurrent use.

@@ -10,7 +10,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
-	"github.com/aloftdb/aloft/distplan"
 	"github.com/aloftdb/aloft/exec"
 	"github.com/aloftdb/aloft/logical"
 	"github.com/aloftdb/aloft/sql"
@@ -46,11 +45,14 @@ func (e *Engine) explain(ctx context.Context, s *sql.Explain) (*Result, error) {
 	add("logical", logicalPlan)
 	add("physical", exec.Format(phys))
 	if s.Distributed {
-		graph, err := distplan.Cut(phys)
+		if e.opts.StagePlan == nil {
+			return nil, fmt.Errorf("EXPLAIN DISTRIBUTED: this engine has no distributed planner configured")
+		}
+		stages, err := e.opts.StagePlan(phys)
 		if err != nil {
 			return nil, err
 		}
-		add("distributed", graph.Format())
+		add("distributed", stages)
 	}
 	if s.Analyze {
 		start := time.Now()

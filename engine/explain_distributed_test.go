@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/aloftdb/aloft/distplan"
+	"github.com/aloftdb/aloft/exec"
 )
 
 // EXPLAIN DISTRIBUTED adds the plan cut into stages, exactly as distplan
@@ -12,7 +13,13 @@ import (
 // of every TPC-H query), one row a node.
 func TestExplainDistributed(t *testing.T) {
 	tpchData(t)
-	e := newTPCHEngine(t, Options{})
+	e := newTPCHEngine(t, Options{StagePlan: func(p exec.Exec) (string, error) {
+		g, err := distplan.Cut(p)
+		if err != nil {
+			return "", err
+		}
+		return g.Format(), nil
+	}})
 	q := "SELECT n_name, count(*) FROM nation JOIN supplier ON s_nationkey = n_nationkey GROUP BY n_name ORDER BY 2 DESC LIMIT 3"
 	text := explainText(t, e, "EXPLAIN DISTRIBUTED", q)
 	var stages []string
@@ -39,6 +46,10 @@ func TestExplainDistributed(t *testing.T) {
 	}
 	if !strings.HasPrefix(stages[0], "Stage 1 ") || !strings.Contains(text, "output=final") {
 		t.Fatalf("expected stages ending in the final one:\n%s", text)
+	}
+	// Without a stage planner the engine says so instead of guessing.
+	if _, err := New(Options{}).Execute(t.Context(), "EXPLAIN DISTRIBUTED SELECT 1"); err == nil || !strings.Contains(err.Error(), "no distributed planner") {
+		t.Fatalf("EXPLAIN DISTRIBUTED without a planner: %v", err)
 	}
 	// Plain EXPLAIN has no distributed rows.
 	if strings.Contains(explainText(t, e, "EXPLAIN", q), "distributed") {

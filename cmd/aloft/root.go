@@ -11,6 +11,7 @@ import (
 
 	"github.com/aloftdb/aloft/cli"
 	"github.com/aloftdb/aloft/conf"
+	"github.com/aloftdb/aloft/distplan"
 	"github.com/aloftdb/aloft/engine"
 	"github.com/aloftdb/aloft/exec"
 )
@@ -59,6 +60,7 @@ func newEngine(cfg *conf.Config, dataDir string) (*engine.Engine, error) {
 		Partitions:  cfg.Executor.Cores,
 		MemoryLimit: cfg.Executor.Memory,
 		BatchSize:   cfg.BatchSize,
+		StagePlan:   stagePlan,
 	})
 	if dataDir == "" {
 		return eng, nil
@@ -125,4 +127,13 @@ func versionString() string {
 		s += ")"
 	}
 	return fmt.Sprintf("%s %s %s/%s", s, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+}
+
+// stagePlan prints a physical plan cut into the stages a cluster runs (EXPLAIN DISTRIBUTED).
+func stagePlan(plan exec.Exec) (string, error) {
+	g, err := distplan.Cut(plan)
+	if err != nil {
+		return "", err
+	}
+	return g.Format(), nil
 }
