@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/aloftdb/aloft/internal/resultrows"
 	"strings"
 	"testing"
 	"time"
@@ -73,7 +74,7 @@ func TestStatementsOnCoordinator(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer release(res)
-	if got := batchRows(res.Batches); len(got) != 1 || got[0][0] != "25" {
+	if got := resultrows.Of(res.Batches); len(got) != 1 || got[0][0] != "25" {
 		t.Errorf("count = %v, want 25", got)
 	}
 	if _, err := tc.coord.Query(ctx, "SELECT 1; SELECT 2"); err == nil {

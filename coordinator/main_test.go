@@ -3,20 +3,15 @@ package coordinator
 import (
 	"context"
 	"fmt"
+	"github.com/aloftdb/aloft/internal/resultrows"
 	"os"
-	"slices"
-	"strings"
 	"testing"
 	"time"
-
-	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/aloftdb/aloft/benchmarks/tpch"
 	gen "github.com/aloftdb/aloft/datagen/tpch"
 	"github.com/aloftdb/aloft/engine"
-	"github.com/aloftdb/aloft/exec/expr"
 	"github.com/aloftdb/aloft/executor"
-	"github.com/aloftdb/aloft/logical"
 )
 
 // TPC-H SF 0.01 with small row groups, so that plans have exchanges.
@@ -140,50 +135,13 @@ func local(t testing.TB, e *engine.Engine, sqlText string) [][]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return batchRows(res.Batches)
-}
-
-func batchRows(batches []arrow.RecordBatch) [][]string {
-	out := [][]string{}
-	for _, b := range batches {
-		for r := 0; r < int(b.NumRows()); r++ {
-			row := make([]string, b.NumCols())
-			for c := 0; c < int(b.NumCols()); c++ {
-				row[c] = logical.FormatPlain(expr.ScalarValue(b.Column(c), r), b.Column(c).DataType())
-			}
-			out = append(out, row)
-		}
-	}
-	return out
+	return resultrows.Of(res.Batches)
 }
 
 func release(res *engine.Result) {
 	for _, b := range res.Batches {
 		b.Release()
 	}
-}
-
-func rowsEqual(got, want [][]string) bool {
-	if len(got) != len(want) {
-		return false
-	}
-	for i := range got {
-		if len(got[i]) != len(want[i]) {
-			return false
-		}
-		for j := range got[i] {
-			if !tpch.ValuesEqual(got[i][j], want[i][j]) {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-func sortedRows(rows [][]string) [][]string {
-	out := slices.Clone(rows)
-	slices.SortFunc(out, func(a, b []string) int { return strings.Compare(strings.Join(a, "|"), strings.Join(b, "|")) })
-	return out
 }
 
 // checkRows compares a distributed result with the local one (ties in
@@ -193,7 +151,7 @@ func checkRows(t testing.TB, got, want [][]string) {
 	if len(want) == 0 {
 		t.Errorf("the engine returned no rows: the query checks nothing")
 	}
-	if rowsEqual(got, want) || rowsEqual(sortedRows(got), sortedRows(want)) {
+	if resultrows.EqualAnyOrder(got, want) {
 		return
 	}
 	t.Errorf("distributed result differs: %d rows, want %d", len(got), len(want))
@@ -209,5 +167,5 @@ func runAndCheck(t testing.TB, c *Coordinator, n int) {
 		t.Fatalf("q%02d: %v", n, err)
 	}
 	defer release(res)
-	checkRows(t, batchRows(res.Batches), want)
+	checkRows(t, resultrows.Of(res.Batches), want)
 }

@@ -3,8 +3,7 @@ package distplan
 import (
 	"context"
 	"fmt"
-	"slices"
-	"strings"
+	"github.com/aloftdb/aloft/internal/resultrows"
 	"sync"
 	"testing"
 
@@ -13,7 +12,6 @@ import (
 	"github.com/aloftdb/aloft/benchmarks/tpch"
 	"github.com/aloftdb/aloft/exec"
 	"github.com/aloftdb/aloft/exec/expr"
-	"github.com/aloftdb/aloft/logical"
 	"github.com/aloftdb/aloft/shuffle"
 )
 
@@ -95,43 +93,6 @@ func runMapTask(ctx context.Context, s *Stage, plan exec.Exec, task int, store *
 	return err
 }
 
-func batchRows(batches []arrow.RecordBatch) [][]string {
-	out := [][]string{}
-	for _, b := range batches {
-		for r := 0; r < int(b.NumRows()); r++ {
-			row := make([]string, b.NumCols())
-			for c := 0; c < int(b.NumCols()); c++ {
-				row[c] = logical.FormatPlain(expr.ScalarValue(b.Column(c), r), b.Column(c).DataType())
-			}
-			out = append(out, row)
-		}
-	}
-	return out
-}
-
-func rowsEqual(got, want [][]string) bool {
-	if len(got) != len(want) {
-		return false
-	}
-	for i := range got {
-		if len(got[i]) != len(want[i]) {
-			return false
-		}
-		for j := range got[i] {
-			if !tpch.ValuesEqual(got[i][j], want[i][j]) {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-func sortedRows(rows [][]string) [][]string {
-	out := slices.Clone(rows)
-	slices.SortFunc(out, func(a, b []string) int { return strings.Compare(strings.Join(a, "|"), strings.Join(b, "|")) })
-	return out
-}
-
 // TestRunStagesTPCH proves the cut correct without a network: the 22 TPC-H
 // queries run stage by stage through a shuffle store give the rows of the
 // single-process engine. It runs with the golden tests' 4 partitions and an
@@ -163,7 +124,7 @@ func runTPCH(t *testing.T, partitions int, memoryLimit int64) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := batchRows(res.Batches)
+			want := resultrows.Of(res.Batches)
 			g, err := Cut(physicalPlan(t, e, n))
 			if err != nil {
 				t.Fatal(err)
@@ -185,32 +146,19 @@ func runTPCH(t *testing.T, partitions int, memoryLimit int64) {
 			if memoryLimit <= 0 && after.Spills == before.Spills {
 				t.Errorf("a disk-only store spilled nothing")
 			}
-			got := batchRows(batches)
+			got := resultrows.Of(batches)
 			if len(want) == 0 {
 				t.Errorf("the engine returned no rows: the query checks nothing")
 			}
-			if rowsEqual(got, want) {
+			if resultrows.Equal(got, want) {
 				return
 			}
-			if rowsEqual(sortedRows(got), sortedRows(want)) {
+			if resultrows.EqualAnyOrder(got, want) {
 				// TPC-H orders every result, but ties may come in any order.
 				t.Logf("same rows, different order among ties")
 				return
 			}
-			t.Errorf("distributed result differs: %d rows, want %d\n--- got\n%s--- want\n%s\n%s", len(got), len(want), table(got), table(want), g.Format())
+			t.Errorf("distributed result differs: %d rows, want %d\n--- got\n%s--- want\n%s\n%s", len(got), len(want), resultrows.Table(got), resultrows.Table(want), g.Format())
 		})
 	}
-}
-
-func table(rows [][]string) string {
-	var b strings.Builder
-	for i, r := range rows {
-		if i == 20 {
-			fmt.Fprintf(&b, "... %d more\n", len(rows)-i)
-			break
-		}
-		b.WriteString(strings.Join(r, "|"))
-		b.WriteByte('\n')
-	}
-	return b.String()
 }

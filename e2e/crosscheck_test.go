@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"github.com/aloftdb/aloft/internal/resultrows"
 	"os"
 	"path/filepath"
 	"strings"
@@ -46,7 +47,7 @@ func TestCrossCheckDuckDB(t *testing.T) {
 				t.Fatalf("%s: %v", name, err)
 			}
 			want := readCSV(t, filepath.Join("crosscheck", "answers-sf001", name+".csv"))
-			if err := benchtpch.CompareCSV(resultRows(res), want[1:]); err != nil {
+			if err := benchtpch.CompareCSV(resultrows.Of(res.Batches), want[1:]); err != nil {
 				t.Errorf("%s: %v\nquery:\n%s", name, err, text)
 			}
 		})

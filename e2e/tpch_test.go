@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"github.com/aloftdb/aloft/internal/resultrows"
 	"os"
 	"path/filepath"
 	"testing"
@@ -14,8 +15,6 @@ import (
 	benchtpch "github.com/aloftdb/aloft/benchmarks/tpch"
 	"github.com/aloftdb/aloft/datagen/tpch"
 	"github.com/aloftdb/aloft/engine"
-	"github.com/aloftdb/aloft/exec/expr"
-	"github.com/aloftdb/aloft/logical"
 )
 
 const sharedTPCH = "../../shared/tpch"
@@ -61,28 +60,12 @@ func TestTPCHSF1(t *testing.T) {
 			total += elapsed
 			t.Logf("%s: %d rows in %s", name, res.NumRows(), elapsed.Round(time.Millisecond))
 			want := readCSV(t, filepath.Join(sharedTPCH, "answers-sf1", name+".csv"))
-			if err := benchtpch.CompareCSV(resultRows(res), want[1:]); err != nil {
+			if err := benchtpch.CompareCSV(resultrows.Of(res.Batches), want[1:]); err != nil {
 				t.Errorf("%s: %v", name, err)
 			}
 		})
 	}
 	t.Logf("total of the 22 queries: %s", total.Round(time.Millisecond))
-}
-
-// resultRows renders a result as text rows the way the CLI's CSV output
-// does (NULL written as NULL, as the reference answers do).
-func resultRows(res *engine.Result) [][]string {
-	var rows [][]string
-	for _, b := range res.Batches {
-		for r := 0; r < int(b.NumRows()); r++ {
-			row := make([]string, b.NumCols())
-			for c := 0; c < int(b.NumCols()); c++ {
-				row[c] = logical.FormatPlain(expr.ScalarValue(b.Column(c), r), b.Column(c).DataType())
-			}
-			rows = append(rows, row)
-		}
-	}
-	return rows
 }
 
 func readCSV(t *testing.T, path string) [][]string {

@@ -2,11 +2,9 @@ package scheduler
 
 import (
 	"context"
-	"fmt"
+	"github.com/aloftdb/aloft/internal/resultrows"
 	"os"
 	"path/filepath"
-	"slices"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -17,9 +15,7 @@ import (
 	gen "github.com/aloftdb/aloft/datagen/tpch"
 	"github.com/aloftdb/aloft/distplan"
 	"github.com/aloftdb/aloft/engine"
-	"github.com/aloftdb/aloft/exec/expr"
 	"github.com/aloftdb/aloft/executor"
-	"github.com/aloftdb/aloft/logical"
 )
 
 // TPC-H SF 0.01 with small row groups, so that plans have exchanges. Set
@@ -130,50 +126,13 @@ func local(t testing.TB, e *engine.Engine, sqlText string) [][]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return batchRows(res.Batches)
-}
-
-func batchRows(batches []arrow.RecordBatch) [][]string {
-	out := [][]string{}
-	for _, b := range batches {
-		for r := 0; r < int(b.NumRows()); r++ {
-			row := make([]string, b.NumCols())
-			for c := 0; c < int(b.NumCols()); c++ {
-				row[c] = logical.FormatPlain(expr.ScalarValue(b.Column(c), r), b.Column(c).DataType())
-			}
-			out = append(out, row)
-		}
-	}
-	return out
+	return resultrows.Of(res.Batches)
 }
 
 func release(batches []arrow.RecordBatch) {
 	for _, b := range batches {
 		b.Release()
 	}
-}
-
-func rowsEqual(got, want [][]string) bool {
-	if len(got) != len(want) {
-		return false
-	}
-	for i := range got {
-		if len(got[i]) != len(want[i]) {
-			return false
-		}
-		for j := range got[i] {
-			if !tpch.ValuesEqual(got[i][j], want[i][j]) {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-func sortedRows(rows [][]string) [][]string {
-	out := slices.Clone(rows)
-	slices.SortFunc(out, func(a, b []string) int { return strings.Compare(strings.Join(a, "|"), strings.Join(b, "|")) })
-	return out
 }
 
 // checkRows compares a distributed result with the local one (TPC-H
@@ -183,22 +142,10 @@ func checkRows(t testing.TB, got, want [][]string) {
 	if len(want) == 0 {
 		t.Errorf("the engine returned no rows: the query checks nothing")
 	}
-	if rowsEqual(got, want) || rowsEqual(sortedRows(got), sortedRows(want)) {
+	if resultrows.EqualAnyOrder(got, want) {
 		return
 	}
-	t.Errorf("distributed result differs: %d rows, want %d\n--- got\n%s--- want\n%s", len(got), len(want), table(got), table(want))
-}
-
-func table(rows [][]string) string {
-	var b strings.Builder
-	for i, r := range rows {
-		if i == 20 {
-			fmt.Fprintf(&b, "... %d more\n", len(rows)-i)
-			break
-		}
-		b.WriteString(strings.Join(r, "|") + "\n")
-	}
-	return b.String()
+	t.Errorf("distributed result differs: %d rows, want %d\n--- got\n%s--- want\n%s", len(got), len(want), resultrows.Table(got), resultrows.Table(want))
 }
 
 func timeout(t testing.TB) context.Context {

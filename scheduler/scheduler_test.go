@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/aloftdb/aloft/internal/resultrows"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -34,7 +35,7 @@ func TestTPCH(t *testing.T) {
 			if !schema.Equal(g.Stage(g.Final).Plan.Schema()) {
 				t.Errorf("schema %s", schema)
 			}
-			checkRows(t, batchRows(batches), want)
+			checkRows(t, resultrows.Of(batches), want)
 		})
 	}
 	served := 0
@@ -116,7 +117,7 @@ func TestDroppedOutputRecomputed(t *testing.T) {
 				t.Fatal("dropped nothing: the test checks nothing")
 			}
 			t.Logf("dropped %d map outputs", dropped.Load())
-			checkRows(t, batchRows(batches), want)
+			checkRows(t, resultrows.Of(batches), want)
 		})
 	}
 }
@@ -145,7 +146,7 @@ func TestExecutorKilled(t *testing.T) {
 	if !killed {
 		t.Fatal("no executor was stopped")
 	}
-	checkRows(t, batchRows(batches), want)
+	checkRows(t, resultrows.Of(batches), want)
 }
 
 // TestCancel: cancelling the context stops the query with ctx's error,
